@@ -1,0 +1,21 @@
+"""Vietnamese text helpers: Unicode normalisation and diacritics-insensitive search keys."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Old-style tone placement ("hoà") and new-style ("hòa") both fold to the same key
+# because every combining mark is removed; đ/Đ is a letter, not a mark, so map it.
+_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def normalize(text: str) -> str:
+    """Return `text` in Unicode NFC with runs of white space collapsed and trimmed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+
+
+def fold(text: str) -> str:
+    """Return a lower-case key without diacritics: "Châu Đốc" -> "chau doc"."""
+    decomposed = unicodedata.normalize("NFD", normalize(text).translate(_LETTERS))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()

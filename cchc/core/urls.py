@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("files/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("audit/", views.audit_search, name="audit-search"),
+    path(
+        "audit/<str:app_label>/<str:model>/<str:object_id>/",
+        views.record_history,
+        name="record-history",
+    ),
+]

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .forms import AuditSearchForm
+from .home import todo_for
+from .models import Attachment, AuditEvent
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"todo": todo_for(request.user)})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Report whether the database answers; for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment, pk=pk)
+    if not attachment.can_view(request.user):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def audit_search(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.visible_to(request.user)
+    if not request.user.access.can_read_audit_trail:
+        raise Http404
+    form = AuditSearchForm(request.GET or None)
+    if form.is_valid():
+        events = form.filter(events)
+    page = Paginator(events.select_related("content_type", "actor"), 50).get_page(
+        request.GET.get("page")
+    )
+    template = "core/partials/audit_rows.html" if request.htmx else "core/audit_search.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def record_history(
+    request: HttpRequest, app_label: str, model: str, object_id: str
+) -> HttpResponse:
+    content_type = get_object_or_404(ContentType, app_label=app_label, model=model)
+    model_class = content_type.model_class()
+    if model_class is None:
+        raise Http404
+    manager = model_class._default_manager
+    if hasattr(manager, "visible_to"):
+        obj = manager.visible_to(request.user).filter(pk=object_id).first()
+        allowed = obj is not None or request.user.access.can_read_audit_trail
+    else:
+        obj = manager.filter(pk=object_id).first()
+        allowed = request.user.access.can_read_audit_trail
+    if not allowed:
+        raise Http404
+    events = AuditEvent.objects.filter(content_type=content_type, object_id=str(object_id))
+    page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/record_history.html",
+        {"object": obj, "content_type": content_type, "object_id": object_id, "page": page},
+    )

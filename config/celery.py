@@ -1,0 +1,11 @@
+"""The Celery app. Tasks run inline (eagerly) when no broker is configured."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("cchc")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

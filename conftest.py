@@ -1,0 +1,96 @@
+"""The cast: named people and places that tests request explicitly (STYLE.md §6.12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc.accounts.roles import Role
+from cchc.accounts.tests.factories import PASSWORD, make_user
+from cchc.units.models import Unit
+from cchc.units.tests.factories import make_unit
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def province(db) -> Unit:
+    return make_unit("Tỉnh An Giang", kind=Unit.Kind.PROVINCE, code="AG")
+
+
+@pytest.fixture
+def home_affairs(province) -> Unit:
+    return make_unit("Sở Nội vụ tỉnh An Giang", parent=province, code="SNV", short_name="SNV")
+
+
+@pytest.fixture
+def unit_a(province) -> Unit:
+    return make_unit("Sở Tư pháp tỉnh An Giang", parent=province, code="STP", short_name="STP")
+
+
+@pytest.fixture
+def unit_b(province) -> Unit:
+    return make_unit("Sở Y tế tỉnh An Giang", parent=province, code="SYT", short_name="SYT")
+
+
+@pytest.fixture
+def district(province) -> Unit:
+    return make_unit(
+        "Thành phố Châu Đốc",
+        kind=Unit.Kind.DISTRICT,
+        parent=province,
+        code="884",
+        official_code="884",
+    )
+
+
+@pytest.fixture
+def commune(district) -> Unit:
+    return make_unit("Phường Núi Sam", kind=Unit.Kind.COMMUNE, parent=district, code="30325")
+
+
+@pytest.fixture
+def admin_user(province):
+    return make_user("admin", roles=[(Role.ADMIN, province)], is_staff=True)
+
+
+@pytest.fixture
+def home_affairs_officer(home_affairs):
+    return make_user("secretariat", roles=[(Role.SECRETARIAT, home_affairs)])
+
+
+@pytest.fixture
+def focal_point(unit_a):
+    return make_user("focal", roles=[(Role.FOCAL_POINT, unit_a)])
+
+
+@pytest.fixture
+def unit_leader(unit_a):
+    return make_user("head", roles=[(Role.UNIT_LEADER, unit_a)])
+
+
+@pytest.fixture
+def appraiser(unit_a):
+    return make_user("appraiser", roles=[(Role.APPRAISER, unit_a)])
+
+
+@pytest.fixture
+def council_member(province):
+    return make_user("council", roles=[(Role.COUNCIL_MEMBER, province)])
+
+
+@pytest.fixture
+def leader(province):
+    return make_user("leader", roles=[(Role.LEADER, province)])
+
+
+@pytest.fixture
+def outsider(unit_b):
+    return make_user("outsider", roles=[(Role.FOCAL_POINT, unit_b)])
+
+
+@pytest.fixture
+def no_role_user(db):
+    return make_user("norole")
