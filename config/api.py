@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +29,8 @@ api = NinjaAPI(
     description=_("Public administration reform platform: organisation, people, plans, indices."),
     auth=[SessionAuth(), TokenAuth()],
     urls_namespace="api-1.0.0",
+    # The interactive docs are ninja's bundled Swagger UI (no CDN); it sets inline styles.
+    docs_decorator=csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]}),
 )
 
 
