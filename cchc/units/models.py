@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -39,6 +40,19 @@ class UnitQuerySet(models.QuerySet):
 
     def current(self) -> UnitQuerySet:
         return self.current_on(timezone.localdate())
+
+    def ended(self) -> UnitQuerySet:
+        return self.filter(valid_to__lt=timezone.localdate())
+
+    def without_focal_point(self) -> UnitQuerySet:
+        """Current units where nobody holds an active focal-point role."""
+        from cchc.accounts.models import RoleAssignment
+        from cchc.accounts.roles import Role
+
+        staffed = RoleAssignment.objects.active_on(timezone.localdate()).filter(
+            role=Role.FOCAL_POINT
+        )
+        return self.current().exclude(pk__in=staffed.values("unit_id"))
 
     def search(self, text: str) -> UnitQuerySet:
         """Match name, short name or code, ignoring case and diacritics ("chau doc")."""
@@ -131,6 +145,54 @@ class Unit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("units:unit-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The end date is before the start date.")
+        parent_problem = self.parent_problem(self.kind, self.parent)
+        if parent_problem:
+            errors["parent"] = parent_problem
+        elif self.parent is not None and self.pk and self.pk in self.parent.ancestor_ids(self.pk):
+            errors["parent"] = _("This parent would put the unit inside itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def parent_problem(cls, kind: str, parent: Unit | None) -> str:
+        """Why `parent` cannot hold a unit of `kind` (empty when it can)."""
+        allowed = cls.ALLOWED_PARENTS.get(kind)
+        if allowed is None:
+            return ""  # the kind itself is reported by its field
+        if parent is None:
+            return "" if not allowed else str(_("A unit of this kind needs a parent unit."))
+        return cls.parent_kind_problem(kind, parent.kind)
+
+    @classmethod
+    def parent_kind_problem(cls, kind: str, parent_kind: str) -> str:
+        allowed = cls.ALLOWED_PARENTS.get(kind, ())
+        if parent_kind in allowed:
+            return ""
+        if not allowed:
+            return str(
+                _("A unit of kind %(kind)s cannot have a parent unit.")
+                % {"kind": cls.Kind(kind).label}
+            )
+        return str(
+            _("A unit of kind %(kind)s cannot be placed under a unit of kind %(parent)s.")
+            % {"kind": cls.Kind(kind).label, "parent": cls.Kind(parent_kind).label}
+        )
+
+    def ancestor_ids(self, stop_at: int | None = None) -> set[int]:
+        """Ids of this unit and every unit above it (stops on a loop or at `stop_at`)."""
+        seen: set[int] = set()
+        node: Unit | None = self
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            if node.pk == stop_at:
+                break
+            node = node.parent
+        return seen
 
     def is_current_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
