@@ -8,8 +8,9 @@ import secrets
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,33 @@ class UserQuerySet(models.QuerySet):
             return self
         return self.filter(
             Q(search_text__contains=key) | Q(username__icontains=text) | Q(email__icontains=text)
+        )
+
+    def holding(
+        self, *, role: str = "", unit: models.Model | None = None, on: datetime.date | None = None
+    ) -> UserQuerySet:
+        """People holding `role` (in `unit`, when given) on the day `on` (default today)."""
+        held = RoleAssignment.objects.active_on(on or timezone.localdate())
+        if role:
+            held = held.filter(role=role)
+        if unit is not None:
+            held = held.filter(unit=unit)
+        return self.filter(pk__in=held.values("user_id"))
+
+    def with_roles_ending(self, *, days: int = 30) -> UserQuerySet:
+        """People with an active role assignment that ends within `days` days."""
+        ending = RoleAssignment.objects.ending_within(days=days)
+        return self.filter(pk__in=ending.values("user_id"))
+
+    def with_active_roles(self) -> UserQuerySet:
+        """Prefetch today's role assignments into `user.active_roles`."""
+        today = timezone.localdate()
+        return self.prefetch_related(
+            Prefetch(
+                "role_assignments",
+                queryset=RoleAssignment.objects.active_on(today).order_by("role", "unit__name"),
+                to_attr="active_roles",
+            )
         )
 
 
@@ -65,6 +93,27 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def clean(self) -> None:
+        super().clean()
+        # Logging in accepts a username or an e-mail address, case-insensitively,
+        # so neither may collide with another person's username or e-mail.
+        others = User.objects.exclude(pk=self.pk)
+        errors: dict[str, str] = {}
+        if (
+            self.username
+            and others.filter(
+                Q(username__iexact=self.username) | Q(email__iexact=self.username)
+            ).exists()
+        ):
+            errors["username"] = _("Another person already uses this username or e-mail.")
+        if (
+            self.email
+            and others.filter(Q(email__iexact=self.email) | Q(username__iexact=self.email)).exists()
+        ):
+            errors["email"] = _("Another person already uses this e-mail address.")
+        if errors:
+            raise ValidationError(errors)
+
     def save(self, *args: object, **kwargs: object) -> None:
         # search_text is derived from the names; keep it consistent on every write.
         self.search_text = fold(f"{self.full_name} {self.username} {self.email}")
@@ -89,7 +138,18 @@ class User(AbstractUser):
         if not user.access.can_manage_users:
             return False
         # Only administrators change administrator accounts.
-        return user.access.is_admin or not (self.is_superuser or self.access.is_admin)
+        return user.access.is_admin or not self.holds_admin_role()
+
+    def holds_admin_role(self) -> bool:
+        """Superuser or administrator today, even while the account is deactivated."""
+        if self.is_superuser:
+            return True
+        today = timezone.localdate()
+        return self.role_assignments.active_on(today).filter(role=Role.ADMIN).exists()
+
+    def can_grant(self, role: str, user: User) -> bool:
+        """May `user` give this person `role`?"""
+        return role in user.access.grantable_roles() and self.can_edit(user)
 
 
 class RoleAssignmentQuerySet(models.QuerySet):
@@ -99,6 +159,13 @@ class RoleAssignmentQuerySet(models.QuerySet):
             valid_from__lte=day,
             revoked_at__isnull=True,
         ).select_related("unit")
+
+    def ending_within(
+        self, *, days: int, today: datetime.date | None = None
+    ) -> RoleAssignmentQuerySet:
+        """Assignments active today whose last day falls within the next `days` days."""
+        today = today or timezone.localdate()
+        return self.active_on(today).filter(valid_to__lte=today + datetime.timedelta(days=days))
 
     def visible_to(self, user: User) -> RoleAssignmentQuerySet:
         if user.is_authenticated and user.access.can_manage_users:
@@ -148,6 +215,33 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end date is before the start date.")})
+        unit = self.unit if self.unit_id else None
+        if (
+            unit is not None
+            and self.valid_from
+            and unit.valid_to
+            and unit.valid_to < self.valid_from
+        ):
+            raise ValidationError({"unit": _("This unit no longer exists on the start date.")})
+        if self.user_id and self.unit_id and self.role and self.valid_from and self.overlapping():
+            raise ValidationError(
+                _("This person already holds this role in this unit during that period.")
+            )
+
+    def overlapping(self) -> bool:
+        """Whether another unrevoked assignment of the same role and unit overlaps this one."""
+        same = RoleAssignment.objects.filter(
+            user_id=self.user_id, role=self.role, unit_id=self.unit_id, revoked_at__isnull=True
+        ).exclude(pk=self.pk)
+        same = same.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        if self.valid_to is not None:
+            same = same.filter(valid_from__lte=self.valid_to)
+        return same.exists()
+
     def is_active_on(self, day: datetime.date) -> bool:
         return (
             self.revoked_at is None
@@ -158,6 +252,21 @@ class RoleAssignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.is_active_on(timezone.localdate())
+
+    @property
+    def status(self) -> str:
+        """One word for display: "active", "future", "ended" or "revoked"."""
+        today = timezone.localdate()
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.valid_from > today:
+            return "future"
+        if self.valid_to is not None and self.valid_to < today:
+            return "ended"
+        return "active"
+
+    def can_revoke(self, user: User) -> bool:
+        return self.revoked_at is None and self.user.can_grant(self.role, user)
 
     def revoke(self, *, by: User, reason: str = "") -> None:
         if self.revoked_at is not None:
@@ -171,6 +280,14 @@ def hash_token(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ApiTokenQuerySet:
+        """Managers see every token (to revoke a leaked one); anyone else their own."""
+        if user.is_authenticated and user.access.can_manage_users:
+            return self
+        if user.is_authenticated:
+            return self.filter(user=user)
+        return self.none()
+
     def usable(self) -> ApiTokenQuerySet:
         now = timezone.now()
         return self.filter(revoked_at__isnull=True).filter(
@@ -212,6 +329,16 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (
             self.expires_at is None or self.expires_at > timezone.now()
         )
+
+    @property
+    def status(self) -> str:
+        """One word for display: "active", "expired" or "revoked"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.is_usable else "expired"
+
+    def can_revoke(self, user: User) -> bool:
+        return self.revoked_at is None and (self.user_id == user.pk or self.user.can_edit(user))
 
     def revoke(self) -> None:
         if self.revoked_at is None:
