@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     name = "cchc.accounts"
     label = "accounts"
     verbose_name = _("People and roles")
+
+    def ready(self) -> None:
+        from cchc.core.audit import register_verbs
+
+        from .services import VERBS
+
+        register_verbs(VERBS)
