@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -22,6 +23,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import dateparse, formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import post_create_historical_record
 
@@ -141,6 +144,75 @@ def _history_to_audit(sender: Any, instance: Any, history_instance: Any, **kwarg
         changes=changes,
         data={"via": "request" if user is not None else "system"},
     )
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One changed field of an audit event, ready to display."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+    masked: bool
+
+
+def _model_field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    for field in model._meta.concrete_fields:
+        if name in (field.attname, field.name):
+            return field
+    return None
+
+
+def _display_date(field: models.Field, value: str) -> str | None:
+    if isinstance(field, models.DateTimeField):
+        moment = dateparse.parse_datetime(value)
+        if moment is None:
+            return None
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "d/m/Y H:i")
+    day = dateparse.parse_date(value)
+    return formats.date_format(day, "d/m/Y") if day is not None else None
+
+
+def _display(field: models.Field | None, value: Any) -> str:
+    """Format one stored (JSON) value the way people read it: dd/mm/yyyy, labels, yes/no."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if field is not None and field.choices:
+        labels = {str(k): v for k, v in field.flatchoices}
+        if str(value) in labels:
+            return str(labels[str(value)])
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        return _display_date(field, value) or value
+    return str(value)
+
+
+def change_rows(event: AuditEvent) -> list[ChangeRow]:
+    """Turn an event's `changes` ({field: [before, after]}) into labelled rows for display."""
+    model = event.content_type.model_class() if event.content_type_id else None
+    rows = []
+    for name, pair in (event.changes or {}).items():
+        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+        field = _model_field(model, name)
+        label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+        rows.append(
+            ChangeRow(
+                field=name,
+                label=label[:1].upper() + label[1:],
+                before=_display(field, before),
+                after=_display(field, after),
+                masked=name in MASKED_FIELDS,
+            )
+        )
+    return rows
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:

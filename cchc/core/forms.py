@@ -5,10 +5,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from .audit import verb_choices
+from .audit import verb_choices, verb_label
 from .models import AuditEvent, AuditEventQuerySet
 
 AUDITED_APPS = ("units", "accounts", "core")
+
+
+def _record_type_label(content_type: ContentType) -> str:
+    model = content_type.model_class()
+    name = str(model._meta.verbose_name) if model is not None else content_type.model
+    return name[:1].upper() + name[1:]
 
 
 class DateInput(forms.DateInput):
@@ -24,9 +30,9 @@ class AuditSearchForm(forms.Form):
     )
     record_type = forms.ModelChoiceField(
         label=_("Record type"),
-        queryset=ContentType.objects.filter(app_label__in=AUDITED_APPS).exclude(
-            model__startswith="historical"
-        ),
+        queryset=ContentType.objects.filter(app_label__in=AUDITED_APPS)
+        .exclude(model__startswith="historical")
+        .exclude(model="auditevent"),
         required=False,
     )
     verb = forms.ChoiceField(label=_("Action"), required=False)
@@ -35,10 +41,17 @@ class AuditSearchForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["verb"].choices = [("", _("All actions")), *verb_choices()]
-        self.fields["record_type"].label_from_instance = lambda ct: str(
-            ct.model_class()._meta.verbose_name if ct.model_class() else ct.model
-        ).capitalize()
+        self.fields["verb"].choices = [("", _("All actions")), *self._verb_choices()]
+        self.fields["record_type"].label_from_instance = _record_type_label
+
+    @staticmethod
+    def _verb_choices() -> list[tuple[str, str]]:
+        """Registered actions, plus any recorded action no app registered a label for."""
+        choices = dict(verb_choices())
+        recorded = AuditEvent.objects.order_by().values_list("verb", flat=True).distinct()
+        for verb in recorded:
+            choices.setdefault(verb, verb_label(verb))
+        return sorted(choices.items(), key=lambda choice: choice[1].casefold())
 
     def clean(self) -> dict:
         data = super().clean()

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,22 @@ class AuditEvent(models.Model):
         from .audit import verb_label
 
         return verb_label(self.verb)
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, for display: the person, the name recorded, or the system itself."""
+        if self.actor_id is not None:
+            return str(self.actor)
+        return self.actor_label or str(_("system"))
+
+    def get_record_history_url(self) -> str:
+        """The history page of the record this event is about ("" for events without one)."""
+        if self.content_type_id is None or not self.object_id:
+            return ""
+        return reverse(
+            "core:record-history",
+            args=[self.content_type.app_label, self.content_type.model, self.object_id],
+        )
 
 
 def _upload_to(instance: Attachment, filename: str) -> str:

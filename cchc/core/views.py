@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -12,6 +17,8 @@ from django.views.decorators.http import require_GET
 from .forms import AuditSearchForm
 from .home import todo_for
 from .models import Attachment, AuditEvent
+
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9 ._()+-]")
 
 
 @login_required
@@ -32,6 +39,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def _content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII name for every client, plus the exact UTF-8 name (RFC 6266)."""
+    folded = unicodedata.normalize("NFKD", filename.replace("đ", "d").replace("Đ", "D"))
+    ascii_name = _UNSAFE_FILENAME.sub("_", folded.encode("ascii", "ignore").decode()).strip()
+    header = f'attachment; filename="{ascii_name or "file"}"'
+    if ascii_name != filename:
+        header += f"; filename*=utf-8''{quote(filename)}"
+    return header
+
+
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment, pk=pk)
@@ -43,6 +60,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+    response["Content-Disposition"] = _content_disposition(attachment.original_name)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -55,8 +73,9 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     if not request.user.access.can_read_audit_trail:
         raise Http404
     form = AuditSearchForm(request.GET or None)
-    if form.is_valid():
-        events = form.filter(events)
+    if form.is_bound:
+        # An invalid filter finds nothing rather than silently showing everything.
+        events = form.filter(events) if form.is_valid() else events.none()
     page = Paginator(events.select_related("content_type", "actor"), 50).get_page(
         request.GET.get("page")
     )
@@ -73,18 +92,33 @@ def record_history(
     if model_class is None:
         raise Http404
     manager = model_class._default_manager
-    if hasattr(manager, "visible_to"):
-        obj = manager.visible_to(request.user).filter(pk=object_id).first()
-        allowed = obj is not None or request.user.access.can_read_audit_trail
-    else:
-        obj = manager.filter(pk=object_id).first()
-        allowed = request.user.access.can_read_audit_trail
+    try:
+        if hasattr(manager, "visible_to"):
+            obj = manager.visible_to(request.user).filter(pk=object_id).first()
+            allowed = obj is not None or request.user.access.can_read_audit_trail
+        else:
+            obj = manager.filter(pk=object_id).first()
+            allowed = request.user.access.can_read_audit_trail
+    except (ValueError, ValidationError) as exc:
+        raise Http404 from exc
     if not allowed:
         raise Http404
     events = AuditEvent.objects.filter(content_type=content_type, object_id=str(object_id))
-    page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
+    if obj is None and not events.exists():
+        raise Http404
+    title = str(obj) if obj is not None else events.first().object_repr or f"#{object_id}"
+    page = Paginator(events.select_related("actor", "content_type"), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "core/record_history.html",
-        {"object": obj, "content_type": content_type, "object_id": object_id, "page": page},
+        {
+            "object": obj,
+            "title": title,
+            "record_type": model_class._meta.verbose_name,
+            "content_type": content_type,
+            "object_id": object_id,
+            "page": page,
+        },
     )
