@@ -41,6 +41,14 @@ class UnitQuerySet(models.QuerySet):
     def current(self) -> UnitQuerySet:
         return self.current_on(timezone.localdate())
 
+    def in_tree_order(self) -> UnitQuerySet:
+        """Province first, then departments, districts and communes, each by name."""
+        rank = models.Case(
+            *(models.When(kind=kind, then=i) for i, kind in enumerate(Unit.Kind.values)),
+            default=len(Unit.Kind.values),
+        )
+        return self.order_by(rank, "name", "code")
+
     def ended(self) -> UnitQuerySet:
         return self.filter(valid_to__lt=timezone.localdate())
 
