@@ -23,7 +23,9 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username or e-mail")
-        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        # Long enough for an e-mail address, not only a username.
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs.update(autocomplete="username", maxlength=254)
 
 
 class UserForm(forms.Form):
