@@ -1,4 +1,9 @@
-"""The Celery app. Tasks run inline (eagerly) when no broker is configured."""
+"""The Celery app.
+
+Configuration comes from Django settings (the CELERY_* names). When CELERY_BROKER_URL is
+empty, settings turn on CELERY_TASK_ALWAYS_EAGER: every `.delay()` runs inline in the
+caller's process, so a development machine or a small installation needs no Redis.
+"""
 
 import os
 

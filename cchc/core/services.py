@@ -9,6 +9,7 @@ from django.db import models, transaction
 
 from .audit import record_event
 from .models import Attachment
+from .tasks import send_email
 from .uploads import DOCUMENT_KINDS, check_upload
 
 if TYPE_CHECKING:
@@ -45,3 +46,14 @@ def store_attachment(
         data={"attachment": attachment.pk, "file": checked.name, "sha256": checked.sha256},
     )
     return attachment
+
+
+def queue_email(subject: str, body: str, recipients: list[str]) -> None:
+    """Send an e-mail in the background once the current transaction commits.
+
+    Nothing is sent when the transaction rolls back. Without a broker the task runs inline.
+    """
+    to = sorted({r for r in recipients if r})
+    if not to:
+        return
+    transaction.on_commit(lambda: send_email.delay(str(subject), str(body), to))
