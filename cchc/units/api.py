@@ -1,7 +1,5 @@
 """The units API: the same queries and services as the HTML pages."""
 
-from __future__ import annotations
-
 import datetime
 from typing import Any
 
@@ -9,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from cchc.core.models import AuditEvent
@@ -54,7 +52,7 @@ class UnitTreeOut(Schema):
     name: str
     kind: Unit.Kind
     is_current: bool
-    children: list[UnitTreeOut]
+    children: list["UnitTreeOut"]
 
 
 class UnitIn(Schema):
@@ -179,7 +177,7 @@ def unit_history(request: HttpRequest, unit_id: int) -> Any:
 def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
     if not Unit.can_create(request.user):
         raise PermissionDenied
-    return 201, services.create_unit(by=request.user, **_fields(payload))
+    return Status(201, services.create_unit(by=request.user, **_fields(payload)))
 
 
 @router.patch("/{unit_id}", response=UnitOut, operation_id="unit_update")

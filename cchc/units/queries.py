@@ -33,14 +33,24 @@ def unit_tree(units: Iterable[Unit]) -> list[UnitNode]:
 
 
 def unit_page(unit: Unit, *, user: User) -> dict[str, Any]:
-    """Everything the unit page shows, limited to what `user` may see."""
+    """Everything the unit page shows, limited to what `user` may see.
+
+    Related units the person may not open are shown by name, without a link
+    (`linkable` holds the ids that may be linked).
+    """
     visible = Unit.objects.visible_to(user)
+    ancestors = unit.ancestors()
+    predecessors = list(unit.origins.select_related("predecessor"))
+    successors = list(unit.successions.select_related("successor"))
+    related = {a.pk for a in ancestors}
+    related |= {s.predecessor_id for s in predecessors} | {s.successor_id for s in successors}
     return {
         "unit": unit,
-        "ancestors": unit.ancestors(),
-        "children": visible.filter(parent=unit),
-        "predecessors": unit.origins.select_related("predecessor"),
-        "successors": unit.successions.select_related("successor"),
+        "ancestors": ancestors,
+        "children": visible.filter(parent=unit).in_tree_order(),
+        "predecessors": predecessors,
+        "successors": successors,
+        "linkable": set(visible.filter(pk__in=related).values_list("pk", flat=True)),
         "people": unit.roles.active_on(timezone.localdate()).select_related("user"),
         "attachments": Attachment.objects.for_object(unit).select_related("uploaded_by"),
         "can_edit": unit.can_edit(user),

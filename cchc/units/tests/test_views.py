@@ -76,6 +76,7 @@ def test_htmx_search_returns_only_the_results_partial(client, leader, district, 
     assert response.templates[0].name == "units/partials/unit_rows.html"
     assert b"<html" not in response.content
     assert listed_codes(response) == ["884"]
+    assert url("unit-export", "xlsx") + "?q=chau+doc" in response.content.decode()
 
 
 def test_list_filters_by_kind_and_status(client, leader, district, commune, unit_a):
@@ -139,7 +140,10 @@ def test_focal_point_opens_own_unit_but_not_another(client, focal_point, unit_a,
     client = logged_in(client, focal_point)
     response = client.get(url("unit-detail", unit_a.pk))
     assert response.status_code == 200
-    assert url("unit-edit", unit_a.pk) not in response.content.decode()
+    page = response.content.decode()
+    assert url("unit-edit", unit_a.pk) not in page
+    assert "Tỉnh An Giang" in page
+    assert url("unit-detail", unit_a.parent_id) not in page  # shown, but not a link
     assert client.get(url("unit-detail", unit_b.pk)).status_code == 404
 
 
