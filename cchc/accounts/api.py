@@ -160,6 +160,8 @@ def user_read(request: HttpRequest, user_id: int) -> User:
 @router.post("/users/{user_id}/roles", response={201: RoleAssignmentOut}, operation_id="role_grant")
 def role_grant(request: HttpRequest, user_id: int, payload: RoleGrantIn) -> Any:
     person = get_object_or_404(User.objects.visible_to(request.auth), pk=user_id)
+    if not request.auth.access.can_manage_users:
+        raise PermissionDenied
     unit = Unit.objects.visible_to(request.auth).filter(pk=payload.unit_id).first()
     if unit is None:
         raise ValidationError({"unit_id": _("Unknown unit.")})
