@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cchc.core.text import fold
+from cchc.core.text import fold, search_q
 
 from .access import Access
 from .roles import Role
@@ -32,12 +32,11 @@ class UserQuerySet(models.QuerySet):
         return self.none()
 
     def search(self, text: str) -> UserQuerySet:
-        key = fold(text)
-        if not key:
+        words = search_q("search_text", text)
+        if words is None:
             return self
-        return self.filter(
-            Q(search_text__contains=key) | Q(username__icontains=text) | Q(email__icontains=text)
-        )
+        text = text.strip()
+        return self.filter(words | Q(username__icontains=text) | Q(email__icontains=text))
 
     def holding(
         self, *, role: str = "", unit: models.Model | None = None, on: datetime.date | None = None

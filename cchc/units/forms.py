@@ -73,7 +73,7 @@ class UnitForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        parents = Unit.objects.exclude(kind=Unit.Kind.COMMUNE).order_by("kind", "name")
+        parents = Unit.objects.order_by("kind", "name")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents

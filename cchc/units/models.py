@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cchc.core.text import fold, normalize
+from cchc.core.text import fold, normalize, search_q
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -64,10 +64,10 @@ class UnitQuerySet(models.QuerySet):
 
     def search(self, text: str) -> UnitQuerySet:
         """Match name, short name or code, ignoring case and diacritics ("chau doc")."""
-        key = fold(text)
-        if not key:
+        words = search_q("search_text", text)
+        if words is None:
             return self
-        return self.filter(Q(search_text__contains=key) | Q(code__iexact=text.strip()))
+        return self.filter(words | Q(code__iexact=text.strip()))
 
     def descendant_ids(self, root_ids: set[int] | frozenset[int]) -> set[int]:
         """Ids of every unit below the given roots (the roots themselves excluded)."""
@@ -88,6 +88,9 @@ class Unit(models.Model):
         DEPARTMENT = "department", _("Department or agency")
         DISTRICT = "district", _("District-level unit")
         COMMUNE = "commune", _("Commune-level unit")
+        # Đơn vị trực thuộc: a division, centre or sub-department (chi cục) of a unit,
+        # or its one-stop shop; it reports through the unit above it.
+        SUBORDINATE = "subordinate", _("Subordinate unit")
 
     # Which kinds may sit under which: the tree of Vietnamese local government.
     ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
@@ -95,6 +98,7 @@ class Unit(models.Model):
         Kind.DEPARTMENT: (Kind.PROVINCE,),
         Kind.DISTRICT: (Kind.PROVINCE,),
         Kind.COMMUNE: (Kind.DISTRICT, Kind.PROVINCE),
+        Kind.SUBORDINATE: (Kind.DEPARTMENT, Kind.DISTRICT, Kind.COMMUNE, Kind.SUBORDINATE),
     }
 
     code = models.CharField(_("code"), max_length=32, unique=True)

@@ -118,7 +118,7 @@ def test_every_row_problem_is_reported_and_nothing_saved(province, home_affairs_
             "units.xlsx",
             5,
             "kind",
-            "Unknown kind; use one of: province, department, district, commune.",
+            "Unknown kind; use one of: province, department, district, commune, subordinate.",
         ),
         ("units.xlsx", 6, "valid_from", "Not a valid date; write it as dd/mm/yyyy."),
         ("units.xlsx", 7, "valid_to", "The end date is before the start date."),

@@ -17,7 +17,7 @@ from cchc.accounts.models import RoleAssignment, User
 from cchc.accounts.roles import Role
 from cchc.units.models import Unit
 
-DEMO_PASSWORD = "cchc-Demo-2026!"  # noqa: S105 - demo only, printed for the user
+DEMO_PASSWORD = "cchc-Demo-2026!"
 
 # username, full name, position, role, unit code, covers subtree
 DEMO_PEOPLE = [
@@ -103,7 +103,7 @@ class Command(BaseCommand):
 
     def _print_logins(self, units: dict[str, Unit]) -> None:
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for username, _name, _pos, role, code, _subtree in DEMO_PEOPLE:
             self.stdout.write(f"  {username:<16} {Role(role).label!s:<34} {units[code].name}")
         self.stdout.write("")
