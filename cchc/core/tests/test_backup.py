@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import models
+from django.db import connection, models
 
 from cchc.accounts.roles import Role
 from cchc.accounts.tests.factories import make_user
@@ -27,7 +27,7 @@ from cchc.core.tests.files import make_pdf
 from cchc.units.models import Unit
 from cchc.units.tests.factories import make_unit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
 
 
 def _value(obj: models.Model, field: models.Field) -> Any:
@@ -119,7 +119,7 @@ def test_archive_holds_a_manifest_data_and_files(installation, tmp_path):
     assert set(names) == {"manifest.json", "data.json", f"media/{attachment.file.name}"}
     assert set(manifest["files"]) == set(names) - {"manifest.json"}
     assert manifest["format_version"] == 1
-    assert manifest["database_vendor"] == "sqlite"
+    assert manifest["database_vendor"] == connection.vendor
     assert "0002_auditevent_append_only" in manifest["migrations"]["core"]
     assert manifest["counts"]["units.Unit"] == 3
     assert manifest["counts"]["core.Attachment"] == 1

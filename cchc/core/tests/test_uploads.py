@@ -30,6 +30,8 @@ from cchc.core.uploads import (
 
 ALL_KINDS = DOCUMENT_KINDS | SPREADSHEET_KINDS
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
