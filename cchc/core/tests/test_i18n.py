@@ -57,3 +57,17 @@ def test_english_is_selectable(client):
     assert response.status_code == 200
     assert response["Content-Language"] == "en"
     assert "Log in" in response.content.decode()
+
+
+def test_pages_stay_vietnamese_for_an_english_browser(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "vi"
+    assert "Đăng nhập" in response.content.decode()
+
+
+def test_api_clients_may_ask_for_english_errors(client):
+    english = client.get("/api/accounts/me", HTTP_ACCEPT_LANGUAGE="en")
+    vietnamese = client.get("/api/accounts/me")
+    assert english.status_code == vietnamese.status_code == 401
+    assert english.json()["error"]["message"] == "Log in or send an API token."
+    assert vietnamese.json()["error"]["message"] != english.json()["error"]["message"]
