@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer, SessionAuth
 
@@ -166,7 +166,7 @@ def role_grant(request: HttpRequest, user_id: int, payload: RoleGrantIn) -> Any:
     if unit is None:
         raise ValidationError({"unit_id": _("Unknown unit.")})
     fields = payload.dict(exclude={"unit_id"})
-    return 201, services.grant_role(person, unit=unit, by=request.auth, **fields)
+    return Status(201, services.grant_role(person, unit=unit, by=request.auth, **fields))
 
 
 @router.post("/roles/{role_id}/revoke", response=RoleAssignmentOut, operation_id="role_revoke")
@@ -193,7 +193,7 @@ def token_create(request: HttpRequest, payload: ApiTokenIn) -> Any:
         expires_at = timezone.make_aware(expires_at)
     token, raw = services.create_api_token(request.auth, name=payload.name, expires_at=expires_at)
     token.value = raw  # type: ignore[attr-defined]
-    return 201, token
+    return Status(201, token)
 
 
 @router.post("/tokens/{token_id}/revoke", response=ApiTokenOut, operation_id="token_revoke")
