@@ -151,6 +151,13 @@ class _Serializer(JsonSerializer):
         return super()._value_from_field(obj, field)
 
     def handle_fk_field(self, obj: models.Model, field: models.Field) -> None:
+        if field.remote_field.model is ContentType:
+            # Served from the content type cache: no query per row of a long audit trail.
+            pk = getattr(obj, field.attname)
+            self._current[field.name] = (
+                ContentType.objects.get_for_id(pk).natural_key() if pk is not None else None
+            )
+            return
         self.use_natural_foreign_keys = issubclass(field.remote_field.model, NATURAL_KEY_MODELS)
         super().handle_fk_field(obj, field)
 
@@ -182,7 +189,7 @@ def _copy_hashing(src: IO[bytes], dst: IO[bytes] | None = None) -> str:
     return digest.hexdigest()
 
 
-def _safe_media_name(name: str) -> str:
+def _safe_name(name: str) -> str:
     path = PurePosixPath(name)
     if not name or path.is_absolute() or ".." in path.parts or "\\" in name:
         raise BackupError(_("Unsafe file name in the archive: %(name)s") % {"name": name})
@@ -202,7 +209,7 @@ def _snapshot(staging: Path, using: str) -> dict[str, Any]:
         checksums = {DATA: _sha256_file(staging / DATA)}
         missing = []
         for name in _file_names(using):
-            target = staging / MEDIA_PREFIX / _safe_media_name(name)
+            target = staging / MEDIA_PREFIX / _safe_name(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with default_storage.open(name, "rb") as src, target.open("wb") as dst:
@@ -260,7 +267,7 @@ def _unpack(path: Path, into: Path) -> dict[str, Any]:
     try:
         with tarfile.open(path, mode="r:gz") as tar:
             for member in tar:
-                name = _safe_media_name(member.name)
+                name = _safe_name(member.name)
                 if not member.isfile() or name in seen:
                     raise BackupError(
                         _("Unexpected entry in the archive: %(name)s") % {"name": name}

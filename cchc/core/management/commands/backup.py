@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from cchc.core.backup import BackupError, create_backup, default_backup_path, describe
 
@@ -30,6 +31,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         rows = sum(manifest["counts"].values())
         files = sum(1 for name in manifest["files"] if name.startswith("media/"))
-        self.stdout.write(
-            self.style.SUCCESS(f"{path}: {describe(manifest)}; {rows} rows, {files} files.")
-        )
+        summary = _("%(archive)s: %(backup)s; %(rows)s rows, %(files)s files.") % {
+            "archive": path,
+            "backup": describe(manifest),
+            "rows": rows,
+            "files": files,
+        }
+        self.stdout.write(self.style.SUCCESS(summary))

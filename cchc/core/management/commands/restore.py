@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from cchc.core.backup import BackupError, describe, restore_backup
 
@@ -22,13 +23,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, path: Path, database: str, **options: Any) -> None:
         if not path.is_file():
-            raise CommandError(f"{path}: no such file.")
+            raise CommandError(_("%(path)s: no such file.") % {"path": path})
         try:
             result = restore_backup(path, using=database)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Restored {describe(result.manifest)}: {result.rows} rows, {result.files} files."
-            )
-        )
+        summary = _("Restored the %(backup)s: %(rows)s rows, %(files)s files.") % {
+            "backup": describe(result.manifest),
+            "rows": result.rows,
+            "files": result.files,
+        }
+        self.stdout.write(self.style.SUCCESS(summary))
