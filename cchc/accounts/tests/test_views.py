@@ -203,7 +203,10 @@ def test_user_list_htmx_returns_rows_only(manager_client, focal_point):
     response = manager_client.get(
         reverse("accounts:user-list"), {"q": "focal"}, HTTP_HX_REQUEST="true"
     )
-    assert [t.name for t in response.templates] == ["accounts/partials/user_rows.html"]
+    assert [t.name for t in response.templates] == [
+        "accounts/partials/user_rows.html",
+        "core/partials/pagination.html",
+    ]
     assert "<html" not in response.content.decode()
     assert [u.username for u in response.context["page"]] == ["focal"]
 
