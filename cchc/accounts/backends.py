@@ -29,3 +29,14 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        """Holders of the administrator role have every model permission (the admin site)."""
+        if user_obj.is_active and user_obj.is_authenticated and user_obj.access.is_admin:
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        if user_obj.is_active and user_obj.is_authenticated and user_obj.access.is_admin:
+            return True
+        return super().has_module_perms(user_obj, app_label)
