@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cchc.core",
     "cchc.units",
     "cchc.accounts",
+    "cchc.plans",
 ]
 
 MIDDLEWARE = [
