@@ -55,7 +55,9 @@ def test_focal_point_cannot_open_another_units_page(page, focal_point, unit_a, u
     expect(page.locator("body")).not_to_contain_text(unit_b.name)
 
 
-def test_pages_fit_a_phone_screen(browser, live_server, home_affairs_officer, focal_point, password):
+def test_pages_fit_a_phone_screen(
+    browser, live_server, home_affairs_officer, focal_point, password
+):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
     page = context.new_page()
     log_in(page, home_affairs_officer.username, password)
