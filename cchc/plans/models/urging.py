@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from cchc.units.models import Unit
 
 if TYPE_CHECKING:
-    pass
+    from cchc.accounts.models import User
 
 from .work import Assignment
 
@@ -58,6 +58,14 @@ class UrgingNotice(models.Model):
     @property
     def number_symbol(self) -> str:
         return f"{self.number}/{self.symbol}"
+
+    def can_view(self, user: User) -> bool:
+        """Managers, and the people of any unit the notice urges."""
+        if not user.is_authenticated:
+            return False
+        if user.access.can_manage_units:
+            return True
+        return Assignment.objects.visible_to(user).filter(urging_notices=self).exists()
 
 
 class Reminder(models.Model):

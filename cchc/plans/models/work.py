@@ -133,7 +133,7 @@ class Assignment(models.Model):
         return reverse("plans:assignment-detail", args=[self.pk])
 
     def status_on(self, today: datetime.date) -> Status:
-        from .calculations import assignment_status
+        from ..calculations import assignment_status
 
         return assignment_status(
             deadline=self.deadline,
