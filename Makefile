@@ -40,6 +40,7 @@ demo: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py load_demo_plans
 	@echo "cchc is served at http://127.0.0.1:$(PORT)/ — log in with one of the demo logins above."
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
