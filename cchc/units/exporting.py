@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 
 from openpyxl import Workbook
 
+from cchc.core.spreadsheets import FORMULA_PREFIXES, safe_cell
+
 from .models import Unit
 
 COLUMNS = (
@@ -27,12 +29,6 @@ COLUMNS = (
     "email",
     "notes",
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formula injection with a leading apostrophe."""
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
 def _date(value: datetime.date | None) -> str:
@@ -92,3 +88,6 @@ def to_csv(units: Iterable[Unit]) -> bytes:
     writer.writerow(COLUMNS)
     writer.writerows(unit_rows(units))
     return buffer.getvalue().encode("utf-8-sig")
+
+
+__all__ = ["COLUMNS", "FORMULA_PREFIXES", "safe_cell", "to_csv", "to_xlsx", "unit_rows"]

@@ -26,10 +26,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.audit import record_event
+from cchc.core.spreadsheets import ImportProblem, cell_text, is_blank
 from cchc.core.text import fold, normalize
 from cchc.core.uploads import SPREADSHEET_KINDS, UploadRejected, check_archive, check_upload
 
-from .exporting import COLUMNS, FORMULA_PREFIXES
+from .exporting import COLUMNS
 from .models import Unit
 
 if TYPE_CHECKING:
@@ -42,18 +43,6 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 30
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    file: str
-    row: int | None
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        row = _("row %(number)s") % {"number": self.row} if self.row else ""
-        return " — ".join(part for part in (self.file, row, self.column, self.reason) if part)
 
 
 @dataclass
@@ -160,7 +149,7 @@ def parse_table(table: list[list[Any]], *, file: str) -> tuple[list[_Row], list[
         return [], problems
     rows: list[_Row] = []
     for number, cells in enumerate(table[1:], start=2):
-        if all(_is_blank(c) for c in cells):
+        if all(is_blank(c) for c in cells):
             continue
         row, row_problems = _parse_row(number, cells, columns, file=file)
         problems += row_problems
@@ -169,10 +158,6 @@ def parse_table(table: list[list[Any]], *, file: str) -> tuple[list[_Row], list[
     if not rows and not problems:
         problems.append(ImportProblem(file, None, "", _("The file has no data rows.")))
     return rows, problems
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _columns(header: list[Any], *, file: str) -> tuple[dict[str, int], list[ImportProblem]]:
@@ -220,7 +205,7 @@ def _parse_row(
 def _convert(column: str, raw: Any) -> Any:
     if column in DATE_COLUMNS:
         return _date(raw)
-    value = _text(raw, exact=column == "notes")
+    value = cell_text(raw, exact=column == "notes")
     if column == "kind":
         return _kind(value)
     if column in ("code", "name") and not value:
@@ -233,19 +218,6 @@ def _convert(column: str, raw: Any) -> Any:
     limit = Unit._meta.get_field(column).max_length if column in TEXT_COLUMNS else None
     if limit and len(value) > limit:
         raise _BadCell(_("Longer than %(max)s characters.") % {"max": limit})
-    return value
-
-
-def _text(raw: Any, *, exact: bool = False) -> str:
-    """Cell value as text: trimmed and normalised, or as written (`exact`, for notes)."""
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    value = str(raw) if exact else normalize(str(raw))
-    # Undo the export's protection against formula injection.
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
-        value = value[1:]
     return value
 
 
@@ -265,7 +237,7 @@ def _date(raw: Any) -> datetime.date | None:
         return raw.date()
     if isinstance(raw, datetime.date):
         return raw
-    text = _text(raw)
+    text = cell_text(raw)
     if not text:
         return None
     try:
