@@ -226,7 +226,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Deadline reminders under each plan's policy, daily at 07:00 local time.
+    "plans-send-reminders": {
+        "task": "cchc.plans.tasks.send_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 CACHES = {
     "default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://cchc"),

@@ -70,16 +70,19 @@ def notify(
 
 
 def email_each(messages: Iterable[tuple[int, str, str, str]]) -> list[int]:
-    """Send (user id, address, subject, body) messages now; return the ids that failed."""
+    """Send (key, address, subject, body) messages now; return the keys that failed.
+
+    The key is the caller's own (a user id, a message number) and is only logged.
+    """
     failed: list[int] = []
     connection = mail.get_connection()
     try:
-        for user_id, address, subject, body in messages:
+        for key, address, subject, body in messages:
             try:
                 mail.EmailMessage(subject, body, to=[address], connection=connection).send()
             except Exception:
-                logger.exception("Could not send e-mail to user %s", user_id)
-                failed.append(user_id)
+                logger.exception("Could not send e-mail (%s)", key)
+                failed.append(key)
     finally:
         connection.close()
     return failed

@@ -223,6 +223,12 @@ def _reminder_days(days: Iterable[int]) -> list[int]:
     return cleaned
 
 
+def _save_plan(plan: Plan, *, by: User, update_fields: Iterable[str] | None = None) -> None:
+    if plan.period_end < plan.period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    _save(plan, by=by, update_fields=update_fields)
+
+
 @transaction.atomic
 def create_plan(
     *,
@@ -261,7 +267,7 @@ def create_plan(
         notes=notes,
         created_by=by,
     )
-    _save(plan, by=by)
+    _save_plan(plan, by=by)
     record_event(plan, "plan.created", by=by)
     return plan
 
@@ -278,7 +284,7 @@ def update_plan(plan: Plan, *, by: User, **fields: Any) -> Plan:
     changes = _changed(plan, fields)
     if not changes:
         return plan
-    _save(plan, by=by, update_fields=changes)
+    _save_plan(plan, by=by, update_fields=changes)
     record_event(plan, "plan.updated", by=by, changes=changes)
     return plan
 

@@ -44,8 +44,9 @@ def make_area(plan: Plan, *, code: str = "II", by: User | None = None) -> Reform
     existing = plan.areas.filter(code=code).first()
     if existing:
         return existing
-    return services.create_area(plan, code=code, name=f"Lĩnh vực {code}", position=1,
-                                by=by or plan_manager())  # fmt: skip
+    return services.create_area(
+        plan, code=code, name=f"Lĩnh vực {code}", position=1, by=by or plan_manager()
+    )
 
 
 def make_task(
