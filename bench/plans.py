@@ -70,6 +70,7 @@ class Endpoint:
 @dataclass
 class Figures:
     label: str
+    count: int
     p50: float
     p95: float
     p99: float
@@ -407,38 +408,42 @@ def get(port: int, path: str, cookie: str) -> tuple[int, bytes]:
         conn.close()
 
 
-def measure(endpoint: Endpoint, port: int, cookie: str, requests: int, clients: int) -> Figures:
-    for _ in range(10):  # warm up both workers
+def measure(
+    endpoint: Endpoint, port: int, cookie: str, requests: int, clients: int, budget: float
+) -> Figures:
+    """`requests` requests from `clients` threads, or fewer when `budget` seconds pass."""
+    for _ in range(4):  # warm up both workers
         get(port, endpoint.path, cookie)
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     remaining = [requests]
+    started = time.perf_counter()
 
     def client() -> None:
         nonlocal errors
         while True:
             with lock:
-                if remaining[0] == 0:
+                if remaining[0] == 0 or time.perf_counter() - started > budget:
                     return
                 remaining[0] -= 1
-            started = time.perf_counter()
+            sent = time.perf_counter()
             status, _body = get(port, endpoint.path, cookie)
-            elapsed = (time.perf_counter() - started) * 1000
+            elapsed = (time.perf_counter() - sent) * 1000
             with lock:
                 latencies.append(elapsed)
                 errors += status != 200
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    count = len(latencies)
     return Figures(
-        endpoint.label, cuts[49], cuts[94], cuts[98], requests / wall, errors, endpoint.board
+        endpoint.label, count, cuts[49], cuts[94], cuts[98], count / wall, errors, endpoint.board
     )
 
 
@@ -462,7 +467,7 @@ def report(figures: list[Figures], reminder_seconds: float, reminder_result: Any
     healthz = figures[1].throughput if len(figures) > 1 else trivial
     print()
     print(
-        f"{'endpoint':<38} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7} "
+        f"{'endpoint':<38} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7} "
         f"{'x ok':>6} {'x hz':>6} {'errors':>6}  target"
     )
     for f in figures:
@@ -475,7 +480,7 @@ def report(figures: list[Figures], reminder_seconds: float, reminder_result: Any
                 f"{'met' if ok else 'NOT met'}"
             )
         print(
-            f"{f.label:<38} {f.p50:7.1f} {f.p95:7.1f} {f.p99:7.1f} {f.throughput:7.1f} "
+            f"{f.label:<38} {f.count:4} {f.p50:7.1f} {f.p95:7.1f} {f.p99:7.1f} {f.throughput:7.1f} "
             f"{ratio:6.2f} {f.throughput / healthz:6.2f} {f.errors:6}  {target}"
         )
     print("x ok: throughput / the trivial view's (the target's ratio); x hz: / /healthz's")
@@ -493,8 +498,12 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--requests", type=int, default=200, help="requests per endpoint")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument(
+        "--budget", type=float, default=120, help="seconds at most per endpoint (fewer requests)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
     tmp = Path(tempfile.mkdtemp(prefix="cchc-bench-"))
     try:
@@ -547,7 +556,9 @@ def run(args: argparse.Namespace, tmp: Path, database_url: str) -> None:
             if status != 200:
                 print(f"  {endpoint.path}: HTTP {status} — skipped ({body[:120]!r})")
                 continue
-            figures.append(measure(endpoint, port, cookie, args.requests, args.clients))
+            figures.append(
+                measure(endpoint, port, cookie, args.requests, args.clients, args.budget)
+            )
 
     from cchc.plans.reminders import send_reminders
 
