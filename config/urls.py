@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("cchc.core.urls")),
     path("accounts/", include("cchc.accounts.urls")),
     path("units/", include("cchc.units.urls")),
+    path("plans/", include("cchc.plans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

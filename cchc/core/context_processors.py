@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .models import Notification
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -15,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     access = user.access
     items = [(reverse("core:home"), _("My work"))]
+    items += _plan_items(access)
     if access.sees_all_units:
         items.append((reverse("units:unit-list"), _("Units")))
     elif access.own_unit_ids:
@@ -35,4 +38,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             for url, label in items
         ],
         "user_roles": sorted({a.get_role_display() for a in access.assignments}),
+        # Called only when a template shows it (the bell in the header): one COUNT query.
+        "bell_unread": lambda: Notification.objects.visible_to(user).unread().count(),
     }
+
+
+def _plan_items(access: Any) -> list[tuple[str, str]]:
+    """Plans: everyone with a role reads them; units get their assignments; boards for all."""
+    if not access.roles:
+        return []
+    items = []
+    if access.own_unit_ids:
+        items.append((reverse("plans:my-assignments"), _("My assignments")))
+    items.append((reverse("plans:plan-list"), _("Plans")))
+    items.append((reverse("plans:board"), _("Task board")))
+    items.append((reverse("plans:overdue-board"), _("Overdue")))
+    items.append((reverse("plans:progress"), _("Progress")))
+    return items

@@ -73,12 +73,29 @@ def _manager_items(today: datetime.date) -> list[TodoItem]:
     return items
 
 
+def _plan_items(user: User, today: datetime.date) -> list[TodoItem]:
+    """Assignments due soon, reports to review, extensions to decide, obstacles to answer."""
+    from cchc.plans.queries import work_counts
+
+    counts = work_counts(user, today)
+    mine = reverse("plans:my-assignments")
+    candidates = [
+        (counts.due_soon, _("Your units' assignments due within 14 days"), mine),
+        (counts.to_review, _("Progress reports waiting for review"), mine),
+        (counts.extensions, _("Extension requests to decide"), mine),
+        (counts.obstacles, _("Obstacles and recommendations you must answer"), mine),
+    ]
+    return [TodoItem(text, url, n) for n, text, url in candidates if n]
+
+
 def todo_for(user: User) -> Todo:
     today = timezone.localdate()
     access = user.access
     todo = Todo()
     if access.can_manage_users:
         todo.items.extend(_manager_items(today))
+    if access.roles:
+        todo.items.extend(_plan_items(user, today))
     if access.own_unit_ids:
         from cchc.units.models import Unit
 

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .forms import AuditSearchForm
 from .home import todo_for
-from .models import Attachment, AuditEvent
+from .models import Attachment, AuditEvent, Notification
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9 ._()+-]")
 
@@ -122,3 +123,38 @@ def record_history(
             "page": page,
         },
     )
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The person's notifications, newest first; showing them marks them as read."""
+    notifications = Notification.objects.visible_to(request.user)
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    unread = [n for n in page.object_list if n.read_at is None]
+    response = render(request, "core/notifications.html", {"page": page, "unread": unread})
+    for notification in unread:
+        notification.mark_read()
+    return response
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification as read and follow its link (if it stays on this site)."""
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    notification.mark_read()
+    url = notification.url
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect(url)
+    return redirect("core:notification-list")
+
+
+@never_cache
+@login_required
+def notification_bell(request: HttpRequest) -> HttpResponse:
+    """The bell with the unread count; htmx polls it."""
+    return render(request, "core/partials/bell.html", {"bell_unread": _unread_count(request)})
+
+
+def _unread_count(request: HttpRequest) -> int:
+    return Notification.objects.visible_to(request.user).unread().count()
