@@ -10,6 +10,7 @@ state-changing request by one role cannot influence another's result.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cchc.accounts.models import ApiToken, RoleAssignment, User
 from cchc.accounts.roles import Role
 from cchc.accounts.tests.factories import make_user
-from cchc.core.models import Attachment
+from cchc.core.models import Attachment, Notification
+from cchc.plans import services as plan_services
+from cchc.plans.models import (
+    Assignment,
+    ExtensionRequest,
+    Obstacle,
+    Plan,
+    ProgressReport,
+    Task,
+    UrgingNotice,
+)
 from cchc.units.models import Unit
 from cchc.units.tests.factories import make_unit
 from config.api import api
@@ -47,6 +58,70 @@ MANAGERS = {"admin", "secretariat"}
 PROVINCE_WIDE = MANAGERS | {"appraiser", "council_member", "leader"}
 SEES_UNIT_A = PROVINCE_WIDE | {"focal_point", "unit_leader"}
 LOGGED_IN = set(ROLES) - {ANON}
+HAS_ROLE = LOGGED_IN - {"no_role"}
+UNIT_A = {"focal_point", "unit_leader"}
+# Roles that see unit A's assignments but may not act: 403; the others do not see them: 404.
+HIDDEN = {"outsider": 404, "no_role": 404}
+
+
+@dataclass
+class PlanWorld:
+    """Unit A's overdue assignment with a submitted report, a pending extension, an
+    obstacle for unit A to answer and an urging notice; a second one with a draft report."""
+
+    plan: Plan
+    task: Task
+    assignment: Assignment
+    submitted: ProgressReport
+    draft: ProgressReport
+    extension: ExtensionRequest
+    obstacle: Obstacle
+    notice: UrgingNotice
+    notification: Notification
+
+
+def _plan_world(province: Unit, unit_a: Unit, people: dict[str, User]) -> PlanWorld:
+    s, admin = plan_services, people["admin"]
+    focal, head = people["focal_point"], people["unit_leader"]
+    plan = s.create_plan(
+        number="01/KH-UBND",
+        title="Kế hoạch CCHC năm 2024",
+        issuing_unit=province,
+        signed_on=datetime.date(2023, 12, 20),
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        progress_rule=Plan.ProgressRule.REPORTED,
+        by=admin,
+    )
+    area = s.create_area(plan, code="II", name="Cải cách thể chế", position=1, by=admin)
+    tasks = [
+        s.create_task(
+            plan, area=area, code=code, content="Rà soát văn bản quy phạm pháp luật",
+            lead_unit=unit_a, scope=Task.Scope.LEAD, deadline_kind=Task.DeadlineKind.DATE,
+            deadline=datetime.date(2024, 6, 30), priority=Task.Priority.NORMAL, weight=1,
+            by=admin,
+        )
+        for code in ("1", "2")
+    ]  # fmt: skip
+    first, second = (t.assignments.get() for t in tasks)
+    submitted = s.save_progress_report(first, percent=50, work_done="Đã rà soát", by=focal)
+    s.submit_progress_report(submitted, by=head)
+    draft = s.save_progress_report(second, percent=10, work_done="Bắt đầu", by=focal)
+    extension = s.request_extension(
+        first, requested_deadline=datetime.date(2099, 1, 31), reason="Chờ ý kiến", by=focal
+    )
+    obstacle = s.raise_obstacle(
+        first, kind=Obstacle.Kind.OBSTACLE, text="Thiếu kinh phí", answer_unit=unit_a,
+        answer_due=datetime.date(2099, 1, 31), by=people["secretariat"],
+    )  # fmt: skip
+    notice = s.issue_urging_notice(
+        [first], subject="Đôn đốc", body="Đề nghị hoàn thành", signer_name="Nguyễn Văn A",
+        signer_position="Giám đốc", by=admin,
+    )  # fmt: skip
+    notification = Notification.objects.create(recipient=focal, verb="x", text="Đôn đốc")
+    return PlanWorld(
+        plan, tasks[0], first, submitted, draft, extension, obstacle, notice, notification
+    )
 
 
 @dataclass
@@ -59,6 +134,7 @@ class World:
     subject_role: RoleAssignment
     subject_token: ApiToken
     attachment: Attachment
+    plans: PlanWorld
 
 
 @pytest.fixture
@@ -91,7 +167,15 @@ def world(db) -> World:
     attachment.file.save("quyet-dinh.pdf", ContentFile(b"%PDF-1.4"), save=False)
     attachment.save()
     return World(
-        province, unit_a, unit_b, people, subject, subject.role_assignments.get(), token, attachment
+        province,
+        unit_a,
+        unit_b,
+        people,
+        subject,
+        subject.role_assignments.get(),
+        token,
+        attachment,
+        _plan_world(province, unit_a, people),
     )
 
 
@@ -119,6 +203,9 @@ def page(name: str, *args: Callable[[World], Any]) -> Callable[[World], str]:
 
 
 unit_a_pk = lambda w: w.unit_a.pk  # noqa: E731
+plan_pk = lambda w: w.plans.plan.pk  # noqa: E731
+task_pk = lambda w: w.plans.task.pk  # noqa: E731
+assignment_pk = lambda w: w.plans.assignment.pk  # noqa: E731
 subject_pk = lambda w: w.subject.pk  # noqa: E731
 
 PAGES: dict[str, Row] = {
@@ -155,6 +242,103 @@ PAGES: dict[str, Row] = {
         MANAGERS,
         403,
         {"outsider": 404, "no_role": 404},
+    ),
+    "core:notification-list": Row("GET", page("core:notification-list"), LOGGED_IN),
+    "core:notification-bell": Row("GET", page("core:notification-bell"), LOGGED_IN),
+    "core:notification-read": Row(
+        "POST",
+        page("core:notification-read", lambda w: w.plans.notification.pk),
+        {"focal_point"},
+        404,
+    ),
+    "plans:plan-list": Row("GET", page("plans:plan-list"), LOGGED_IN),
+    "plans:plan-detail": Row("GET", page("plans:plan-detail", plan_pk), HAS_ROLE, 404),
+    "plans:plan-create": Row("GET", page("plans:plan-create"), MANAGERS),
+    "plans:plan-edit": Row(
+        "GET", page("plans:plan-edit", plan_pk), MANAGERS, 403, {"no_role": 404}
+    ),
+    "plans:plan-document": Row(
+        "POST", page("plans:plan-document", plan_pk), MANAGERS, 403, {"no_role": 404}
+    ),
+    "plans:area-create": Row(
+        "GET", page("plans:area-create", plan_pk), MANAGERS, 403, {"no_role": 404}
+    ),
+    "plans:task-create": Row(
+        "GET", page("plans:task-create", plan_pk), MANAGERS, 403, {"no_role": 404}
+    ),
+    "plans:annex-import": Row(
+        "GET", page("plans:annex-import", plan_pk), MANAGERS, 403, {"no_role": 404}
+    ),
+    "plans:annex-preview": Row(
+        "GET", page("plans:annex-preview", plan_pk), MANAGERS, 403, {"no_role": 404}
+    ),
+    "plans:annex-confirm": Row(
+        "POST", page("plans:annex-confirm", plan_pk), MANAGERS, 403, {"no_role": 404}
+    ),
+    "plans:task-detail": Row("GET", page("plans:task-detail", task_pk), SEES_UNIT_A, 404),
+    "plans:task-edit": Row("GET", page("plans:task-edit", task_pk), MANAGERS, 403, HIDDEN),
+    "plans:task-cancel": Row("GET", page("plans:task-cancel", task_pk), MANAGERS, 403, HIDDEN),
+    "plans:assignment-detail": Row(
+        "GET", page("plans:assignment-detail", assignment_pk), SEES_UNIT_A, 404
+    ),
+    "plans:assignment-cancel": Row(
+        "GET", page("plans:assignment-cancel", assignment_pk), MANAGERS, 403, HIDDEN
+    ),
+    "plans:report-create": Row(
+        "GET", page("plans:report-create", assignment_pk), UNIT_A, 403, HIDDEN
+    ),
+    "plans:report-edit": Row(
+        "GET", page("plans:report-edit", lambda w: w.plans.draft.pk), UNIT_A, 403, HIDDEN
+    ),
+    "plans:report-submit": Row(
+        "POST",
+        page("plans:report-submit", lambda w: w.plans.draft.pk),
+        {"unit_leader"},
+        403,
+        HIDDEN,
+    ),
+    "plans:report-accept": Row(
+        "POST", page("plans:report-accept", lambda w: w.plans.submitted.pk), MANAGERS, 403, HIDDEN
+    ),
+    "plans:report-return": Row(
+        "GET", page("plans:report-return", lambda w: w.plans.submitted.pk), MANAGERS, 403, HIDDEN
+    ),
+    "plans:extension-request": Row(
+        "GET", page("plans:extension-request", assignment_pk), UNIT_A, 403, HIDDEN
+    ),
+    "plans:extension-decide": Row(
+        "GET",
+        page("plans:extension-decide", lambda w: w.plans.extension.pk),
+        MANAGERS,
+        403,
+        HIDDEN,
+    ),
+    "plans:obstacle-create": Row(
+        "GET", page("plans:obstacle-create", assignment_pk), UNIT_A | MANAGERS, 403, HIDDEN
+    ),
+    "plans:obstacle-answer": Row(
+        "GET",
+        page("plans:obstacle-answer", lambda w: w.plans.obstacle.pk),
+        UNIT_A | MANAGERS,
+        403,
+        HIDDEN,
+    ),
+    "plans:my-assignments": Row("GET", page("plans:my-assignments"), LOGGED_IN),
+    "plans:board": Row("GET", page("plans:board"), LOGGED_IN),
+    "plans:board-export": Row("GET", page("plans:board-export"), LOGGED_IN),
+    "plans:board-annex": Row(
+        "GET",
+        lambda w: reverse("plans:board-annex") + f"?plan={w.plans.plan.pk}&year=2024&quarter=2",
+        HAS_ROLE,
+        404,
+    ),
+    "plans:overdue-board": Row("GET", page("plans:overdue-board"), LOGGED_IN),
+    "plans:progress": Row("GET", page("plans:progress"), LOGGED_IN),
+    "plans:calendar": Row("GET", page("plans:calendar"), LOGGED_IN),
+    "plans:urging-list": Row("GET", page("plans:urging-list"), LOGGED_IN),
+    "plans:urging-create": Row("GET", page("plans:urging-create"), MANAGERS),
+    "plans:urging-detail": Row(
+        "GET", page("plans:urging-detail", lambda w: w.plans.notice.pk), SEES_UNIT_A, 404
     ),
     "accounts:login": Row("GET", page("accounts:login"), LOGGED_IN, public=True),
     "accounts:logout": Row(
@@ -259,6 +443,143 @@ API: dict[str, Row] = {
         data=lambda w: {"short_name": "STP"},
     ),
 }
+
+API.update(
+    {
+        "plan_list": Row("GET", api_url("/plans"), LOGGED_IN),
+        "plan_get": Row("GET", api_url("/plans/{w.plans.plan.pk}"), HAS_ROLE, 404),
+        "plan_create": Row(
+            "POST",
+            api_url("/plans"),
+            MANAGERS,
+            data=lambda w: {
+                "number": "02/KH-UBND",
+                "title": "Kế hoạch CCHC năm 2025",
+                "issuing_unit_id": w.province.pk,
+                "signed_on": "2024-12-20",
+                "period_start": "2025-01-01",
+                "period_end": "2025-12-31",
+            },
+        ),
+        "area_list": Row("GET", api_url("/plans/{w.plans.plan.pk}/areas"), HAS_ROLE, 404),
+        "area_create": Row(
+            "POST",
+            api_url("/plans/{w.plans.plan.pk}/areas"),
+            MANAGERS,
+            403,
+            {"no_role": 404},
+            data=lambda w: {"code": "III", "name": "Cải cách TTHC", "position": 2},
+        ),
+        "task_list": Row("GET", api_url("/plans/tasks"), LOGGED_IN),
+        "task_get": Row("GET", api_url("/plans/tasks/{w.plans.task.pk}"), SEES_UNIT_A, 404),
+        "task_create": Row(
+            "POST",
+            api_url("/plans/{w.plans.plan.pk}/tasks"),
+            MANAGERS,
+            403,
+            {"no_role": 404},
+            data=lambda w: {
+                "area_id": w.plans.task.area_id,
+                "code": "9",
+                "content": "Số hóa hồ sơ",
+                "lead_unit_id": w.unit_b.pk,
+                "deadline": "2024-09-30",
+            },
+        ),
+        "task_cancel": Row(
+            "POST",
+            api_url("/plans/tasks/{w.plans.task.pk}/cancel"),
+            MANAGERS,
+            403,
+            HIDDEN,
+            data=lambda w: {"reason": "Trùng nhiệm vụ"},
+        ),
+        "assignment_list": Row("GET", api_url("/plans/assignments"), LOGGED_IN),
+        "assignment_get": Row(
+            "GET", api_url("/plans/assignments/{w.plans.assignment.pk}"), SEES_UNIT_A, 404
+        ),
+        "report_list": Row(
+            "GET", api_url("/plans/assignments/{w.plans.assignment.pk}/reports"), SEES_UNIT_A, 404
+        ),
+        "report_create": Row(
+            "POST",
+            api_url("/plans/assignments/{w.plans.draft.assignment_id}/reports"),
+            UNIT_A,
+            403,
+            HIDDEN,
+            data=lambda w: {"percent": 30, "work_done": "Đã họp triển khai"},
+        ),
+        "report_submit": Row(
+            "POST",
+            api_url("/plans/reports/{w.plans.draft.pk}/submit"),
+            {"unit_leader"},
+            403,
+            HIDDEN,
+        ),
+        "report_accept": Row(
+            "POST", api_url("/plans/reports/{w.plans.submitted.pk}/accept"), MANAGERS, 403, HIDDEN
+        ),
+        "report_return": Row(
+            "POST",
+            api_url("/plans/reports/{w.plans.submitted.pk}/return"),
+            MANAGERS,
+            403,
+            HIDDEN,
+            data=lambda w: {"comment": "Bổ sung minh chứng"},
+        ),
+        "extension_create": Row(
+            "POST",
+            api_url("/plans/assignments/{w.plans.draft.assignment_id}/extensions"),
+            UNIT_A,
+            403,
+            HIDDEN,
+            data=lambda w: {"requested_deadline": "2099-03-31", "reason": "Chờ hướng dẫn"},
+        ),
+        "extension_decide": Row(
+            "POST",
+            api_url("/plans/extensions/{w.plans.extension.pk}/decide"),
+            MANAGERS,
+            403,
+            HIDDEN,
+            data=lambda w: {"approve": False, "note": "Không đủ căn cứ"},
+        ),
+        "obstacle_create": Row(
+            "POST",
+            api_url("/plans/assignments/{w.plans.assignment.pk}/obstacles"),
+            UNIT_A | MANAGERS,
+            403,
+            HIDDEN,
+            data=lambda w: {
+                "kind": "recommendation",
+                "text": "Đề nghị tập huấn",
+                "answer_unit_id": w.province.pk,
+                "answer_due": "2099-01-31",
+            },
+        ),
+        "obstacle_answer": Row(
+            "POST",
+            api_url("/plans/obstacles/{w.plans.obstacle.pk}/answer"),
+            UNIT_A | MANAGERS,
+            403,
+            HIDDEN,
+            data=lambda w: {"answer": "Đã bố trí kinh phí"},
+        ),
+        "urging_list": Row("GET", api_url("/plans/urging"), LOGGED_IN),
+        "urging_get": Row("GET", api_url("/plans/urging/{w.plans.notice.pk}"), SEES_UNIT_A, 404),
+        "urging_create": Row(
+            "POST",
+            api_url("/plans/urging"),
+            MANAGERS,
+            data=lambda w: {
+                "assignment_ids": [w.plans.assignment.pk],
+                "subject": "Đôn đốc lần 2",
+                "body": "Đề nghị khẩn trương",
+                "signer_name": "Nguyễn Văn B",
+                "signer_position": "Phó Giám đốc",
+            },
+        ),
+    }
+)
 
 # Framework pages that are not cchc's own: the admin, language switch, API docs.
 FOREIGN_NAMESPACES = {"admin", "api-1.0.0"}
