@@ -2,9 +2,10 @@
 
 For every open assignment (neither completed nor cancelled), `calculations.reminder_key_due`
 says which reminder, if any, is due today: N days before the deadline, on the day, or
-every K days overdue. A reminder goes in-app and by e-mail to the focal points of the
-assigned unit; once the assignment is `plan.escalate_after_days` days overdue (0 = never)
-the unit's heads are told as well. Each reminder sent is a `Reminder` row keyed by
+every K days overdue. A reminder goes to the focal points of the assigned unit: one in-app
+notification per assignment, and one e-mail per person per run listing all of theirs.
+Once the assignment is `plan.escalate_after_days` days overdue (0 = never) the unit's
+heads are told as well. Each reminder sent is a `Reminder` row keyed by
 (assignment, key), so a second run on the same day sends nothing again. An e-mail that
 cannot be sent is logged and recorded in `Reminder.failed`; the others still go.
 
@@ -151,29 +152,43 @@ def _link(pk: int) -> str:
         return ""
 
 
-def _send(due: list[_Due], texts: dict[int, tuple[str, str]]) -> dict[int, list[int]]:
-    """Send every e-mail; return assignment id → ids of people whose e-mail failed."""
-    site = settings.SITE_URL.rstrip("/")
-    owner: dict[int, int] = {}
-    messages = []
+def _digests(due: list[_Due]) -> dict[tuple[int, str], list[int]]:
+    """(user id, e-mail) → the assignments to remind that person of, in order."""
+    digests: dict[tuple[int, str], list[int]] = defaultdict(list)
     for d in due:
-        text, link = texts[d.assignment_id]
-        body = f"{text}\n\n{site}{link}" if link else text
         for user_id, email in d.recipients:
             if email:
-                owner[len(messages)] = d.assignment_id
-                messages.append((len(messages), email, text, body, user_id))
-    failed_ids = set(email_each((i, email, subj, body) for i, email, subj, body, _u in messages))
+                digests[user_id, email].append(d.assignment_id)
+    return digests
+
+
+def _send(due: list[_Due], texts: dict[int, tuple[str, str]]) -> dict[int, list[int]]:
+    """E-mail each person one digest of today's reminders; return assignment id → ids of
+    the people whose e-mail failed."""
+    site = settings.SITE_URL.rstrip("/")
+    digests = _digests(due)
+    messages = []
+    for (user_id, email), assignment_ids in digests.items():
+        subject = _("Deadline reminders (%(count)s)") % {"count": len(assignment_ids)}
+        lines = [
+            f"- {texts[pk][0]}\n  {site}{texts[pk][1]}" if texts[pk][1] else f"- {texts[pk][0]}"
+            for pk in assignment_ids
+        ]
+        messages.append((user_id, email, subject, "\n\n".join(lines)))
     failed: dict[int, list[int]] = defaultdict(list)
-    for i, _e, _s, _b, user_id in messages:
-        if i in failed_ids:
-            failed[owner[i]].append(user_id)
+    reminded = {user_id: ids for (user_id, _email), ids in digests.items()}
+    for user_id in email_each(messages):
+        for pk in reminded[user_id]:
+            failed[pk].append(user_id)
     return failed
 
 
 @transaction.atomic
 def _record(
-    due: list[_Due], texts: dict[int, tuple[str, str]], failed: dict[int, list[int]], today
+    due: list[_Due],
+    texts: dict[int, tuple[str, str]],
+    failed: dict[int, list[int]],
+    today: datetime.date,
 ) -> None:
     Notification.objects.bulk_create(
         (

@@ -48,6 +48,18 @@ def test_reminder_seven_days_before_goes_to_focal_points(assignment, focal_point
     )
     (message,) = mail.outbox
     assert message.to == [focal_point.email]
+    assert message.subject == "Deadline reminders (1)"
+    assert message.body.startswith(f"- {notification.text}")
+
+
+def test_one_e_mail_per_person_lists_all_their_reminders(assignment, focal_point, unit_a):
+    make_task(plan=assignment.task.plan, unit=unit_a, code="4", deadline=D(2024, 3, 31))
+    run = send_reminders(today=D(2024, 3, 31))
+    assert run == ReminderRun(sent=2, escalated=0, failed=0, skipped=0)
+    assert Notification.objects.filter(recipient=focal_point).count() == 2
+    (message,) = mail.outbox
+    assert message.subject == "Deadline reminders (2)"
+    assert message.body.count("is due today") == 2
 
 
 def test_second_run_on_the_same_day_sends_nothing(assignment, focal_point):
