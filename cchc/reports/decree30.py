@@ -153,7 +153,8 @@ class OfficialDocument:
                 _add_table(document, block, text_width_mm=_text_width(self.layout, self.landscape))
             else:
                 document.add_paragraph(block, style="Decree30 Body")
-        _add_signature_block(document, self)
+        if self.recipients or self.signer_name:
+            _add_signature_block(document, self)
         buffer = io.BytesIO()
         document.save(buffer)
         return buffer.getvalue()
