@@ -1,5 +1,4 @@
 import datetime
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -23,7 +22,6 @@ from cchc.plans.models import (
     UrgingNotice,
 )
 from cchc.plans.tests.factories import make_area, make_plan, make_task
-from cchc.units.models import Unit
 from cchc.units.tests.factories import make_unit
 
 D = datetime.date
@@ -628,6 +626,37 @@ def test_notice_without_secretariat_role_is_issued_by_the_province(assignment, p
         [assignment], subject="x", body="x", signer_name="x", signer_position="x", by=admin
     )
     assert notice.issuing_unit == province
-    assert Unit.objects.filter(kind="province").count() == 1
     assert notice.assignments.get() == assignment
-    assert Decimal(assignment.task.weight) == Decimal("1.00")
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+def test_notify_tells_each_active_person_once(
+    focal_point, unit_leader, outsider, django_capture_on_commit_callbacks
+):
+    from cchc.core.notify import notify
+
+    outsider.is_active = False
+    outsider.save(update_fields=["is_active"])
+    unit_leader.email = ""
+    unit_leader.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        count = notify(
+            [focal_point, focal_point, unit_leader, outsider],
+            verb="test.verb",
+            text="Xin chào",
+            url="/plans/",
+            email_subject="Chủ đề",
+        )
+    assert count == 2
+    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == [
+        "focal",
+        "head",
+    ]
+    (message,) = mail.outbox
+    assert (message.to, message.subject, message.body) == (
+        [focal_point.email],
+        "Chủ đề",
+        "Xin chào",
+    )
