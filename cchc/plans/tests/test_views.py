@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.core.models import Attachment, AuditEvent
@@ -16,7 +19,7 @@ from ..models import (
     Task,
     UrgingNotice,
 )
-from .factories import make_area
+from .factories import make_area, make_plan
 from .helpers import assignment_for, current_plan, days, pdf
 
 pytestmark = pytest.mark.django_db
@@ -559,3 +562,75 @@ def test_assignments_of_other_units_are_not_in_the_focal_points_board(
     response = client.get(reverse("plans:board"))
     assert list(response.context["page"].object_list) == [mine]
     assert Assignment.objects.count() == 2
+
+
+# Annex import ------------------------------------------------------------------------
+
+
+def _annex(lead: str) -> SimpleUploadedFile:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    header = ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp"]
+    sheet.append([*header, "Sản phẩm", "Thời gian hoàn thành"])
+    sheet.append(["II", "CẢI CÁCH THỂ CHẾ"])
+    task = [1, "Rà soát văn bản quy phạm pháp luật", lead, None, "Báo cáo"]
+    sheet.append([*task, "Trước 30/6/2024"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("phu-luc.xlsx", buffer.getvalue())
+
+
+def test_annex_bad_row_then_fixed_file_imports_all(client, home_affairs_officer, unit_a):
+    plan = make_plan()
+    client.force_login(home_affairs_officer)
+    url = reverse("plans:annex-import", args=[plan.pk])
+    response = client.post(url, {"file": _annex("Sở Không Có Thật")})
+    assert response["Location"] == reverse("plans:annex-preview", args=[plan.pk])
+    preview = client.get(response["Location"])
+    assert preview.context["preview"].problems
+    assert "Sở Không Có Thật" in preview.content.decode()
+    confirm = reverse("plans:annex-confirm", args=[plan.pk])
+    client.post(confirm)
+    assert not Task.objects.exists()
+    client.post(url, {"file": _annex("Sở Tư pháp")})
+    preview = client.get(reverse("plans:annex-preview", args=[plan.pk]))
+    assert preview.context["preview"].problems == []
+    assert not Task.objects.exists()  # nothing saved before confirming
+    assert client.post(confirm)["Location"] == plan.get_absolute_url()
+    task = Task.objects.get()
+    assert task.assignments.get().unit == unit_a
+
+
+def test_focal_point_may_not_import_an_annex(client, focal_point, unit_a):
+    plan = make_plan()
+    client.force_login(focal_point)
+    url = reverse("plans:annex-import", args=[plan.pk])
+    assert client.post(url, {"file": _annex("Sở Tư pháp")}).status_code == 403
+    assert not Task.objects.exists()
+
+
+def test_board_exports_follow_the_filters(client, leader, unit_a):
+    from openpyxl import load_workbook
+
+    plan = current_plan()
+    wanted = assignment_for(unit_a, due_in=-5, plan=plan, content="Số hóa hồ sơ")
+    assignment_for(unit_a, due_in=5, plan=plan, content="Tập huấn")
+    client.force_login(leader)
+    response = client.get(reverse("plans:board-export"), {"q": "so hoa"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+    assert any(wanted.task.content in t for t in texts)
+    assert not any("Tập huấn" in t for t in texts)
+    today = days(0)
+    query = {"plan": plan.pk, "year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    annex = client.get(reverse("plans:board-annex"), query)
+    assert annex.status_code == 200
+    assert annex.content[:2] == b"PK"
+
+
+def test_quarterly_annex_needs_a_plan(client, leader):
+    client.force_login(leader)
+    assert client.get(reverse("plans:board-annex")).status_code == 404
