@@ -144,7 +144,16 @@ class Assignment(models.Model):
 
     @property
     def status(self) -> Status:
+        """Today's status; rows loaded through `with_status()` carry it from SQL already."""
+        annotated = self.__dict__.get("_annotated_status")
+        if annotated is not None:
+            return Status(annotated)
         return self.status_on(timezone.localdate())
+
+    @status.setter
+    def status(self, value: str) -> None:
+        # Django sets the `with_status()` annotation as an attribute named `status`.
+        self.__dict__["_annotated_status"] = value
 
     @property
     def status_label(self) -> str:

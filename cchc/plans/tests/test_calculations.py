@@ -264,3 +264,18 @@ def test_reminder_keys_name_the_deadline_and_recur_every_k_days(deadline, today,
         assert len(key) <= 60
     if late > 0:
         assert (key is not None) == (late % every == 0)
+
+
+@pytest.mark.django_db
+def test_status_in_sql_matches_status_in_python():
+    import datetime
+
+    from cchc.plans.models import Assignment
+    from cchc.plans.tests.factories import make_task
+
+    task = make_task(deadline=datetime.date(2024, 6, 30))
+    today = datetime.date(2024, 7, 1)
+    rows = list(Assignment.objects.filter(task=task).with_status(today))
+    assert rows
+    for row in rows:
+        assert row.status == row.status_on(today) == Status.OVERDUE
