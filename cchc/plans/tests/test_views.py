@@ -567,7 +567,7 @@ def test_assignments_of_other_units_are_not_in_the_focal_points_board(
 # Annex import ------------------------------------------------------------------------
 
 
-def _annex(lead: str) -> SimpleUploadedFile:
+def _annex(lead: str, content: str = "Rà soát văn bản quy phạm pháp luật") -> SimpleUploadedFile:
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -575,7 +575,7 @@ def _annex(lead: str) -> SimpleUploadedFile:
     header = ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp"]
     sheet.append([*header, "Sản phẩm", "Thời gian hoàn thành"])
     sheet.append(["II", "CẢI CÁCH THỂ CHẾ"])
-    task = [1, "Rà soát văn bản quy phạm pháp luật", lead, None, "Báo cáo"]
+    task = [1, content, lead, None, "Báo cáo"]
     sheet.append([*task, "Trước 30/6/2024"])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -598,9 +598,26 @@ def test_annex_bad_row_then_fixed_file_imports_all(client, home_affairs_officer,
     preview = client.get(reverse("plans:annex-preview", args=[plan.pk]))
     assert preview.context["preview"].problems == []
     assert not Task.objects.exists()  # nothing saved before confirming
-    assert client.post(confirm)["Location"] == plan.get_absolute_url()
+    sha256 = preview.context["preview"].sha256
+    assert client.post(confirm, {"sha256": sha256})["Location"] == plan.get_absolute_url()
     task = Task.objects.get()
     assert task.assignments.get().unit == unit_a
+
+
+def test_annex_confirm_refuses_a_file_other_than_the_one_previewed(
+    client, home_affairs_officer, unit_a
+):
+    plan = make_plan()
+    client.force_login(home_affairs_officer)
+    url = reverse("plans:annex-import", args=[plan.pk])
+    client.post(url, {"file": _annex("Sở Tư pháp")})
+    seen = client.get(reverse("plans:annex-preview", args=[plan.pk])).context["preview"].sha256
+    other = _annex("Sở Tư pháp", "Tập huấn kỹ năng")  # another tab uploads another file
+    client.post(url, {"file": other})
+    assert client.get(reverse("plans:annex-preview", args=[plan.pk])).context["preview"].ok
+    response = client.post(reverse("plans:annex-confirm", args=[plan.pk]), {"sha256": seen})
+    assert response["Location"] == reverse("plans:annex-preview", args=[plan.pk])
+    assert not Task.objects.exists()
 
 
 def test_focal_point_may_not_import_an_annex(client, focal_point, unit_a):

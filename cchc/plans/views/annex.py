@@ -71,7 +71,9 @@ def annex_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Fix the problems in the file and upload it again."))
         return redirect("plans:annex-preview", plan.pk)
     try:
-        tasks = apply_annex(preview, plan=plan, by=request.user)
+        # The file previewed on this page, not one uploaded since in another tab.
+        sha256 = request.POST.get("sha256", "")
+        tasks = apply_annex(preview, plan=plan, by=request.user, sha256=sha256)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("plans:annex-preview", plan.pk)
