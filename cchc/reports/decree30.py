@@ -69,6 +69,9 @@ class Layout:
     # Document type: capitals, 13-14 pt, bold; subject (trích yếu): 13-14 pt, bold.
     doc_type_pt: float = 14
     subject_pt: float = 14
+    # A công văn has no document type: its subject ("V/v …") stands under the number in the
+    # left column, 12-13 pt, regular.
+    excerpt_pt: float = 12
     # Body: 13-14 pt, justified; first-line indent 1-1.27 cm; ≥ 6 pt between paragraphs;
     # line spacing from single to 1.5 lines.
     body_pt: float = 14
@@ -233,6 +236,7 @@ def _add_styles(document: DocxDocument, layout: Layout, *, text_width_mm: float)
     _style(document, "Decree30 Date", layout.date_pt, align=center, italic=True, space_before=6)
     _style(document, "Decree30 Type", layout.doc_type_pt, align=center, bold=True, space_before=18)
     _style(document, "Decree30 Subject", layout.subject_pt, align=center, bold=True, space_after=12)
+    _style(document, "Decree30 Excerpt", layout.excerpt_pt, align=center, space_before=3)
     _body_style(document, layout)
     _style(document, "Decree30 Table Text", layout.table_pt)
     _style(document, "Decree30 Table Head", layout.table_pt, align=center, bold=True)
@@ -320,6 +324,8 @@ def _add_header_block(document: DocxDocument, doc: OfficialDocument) -> None:
     lines.append(("Decree30 Issuer", doc.issuing_body))
     if doc.number_symbol:
         lines.append(("Decree30 Number", f"Số: {doc.number_symbol}"))
+    if doc.subject and not doc.doc_type:
+        lines.append(("Decree30 Excerpt", doc.subject))
     _write(left, lines)
     _write(
         right,
@@ -332,12 +338,11 @@ def _add_header_block(document: DocxDocument, doc: OfficialDocument) -> None:
 
 
 def _add_title(document: DocxDocument, doc: OfficialDocument) -> None:
+    """The type and subject of a typed document; a công văn's subject is in the header."""
     if doc.doc_type:
         document.add_paragraph(doc.doc_type.upper(), style="Decree30 Type")
-    if doc.subject:
-        paragraph = document.add_paragraph(doc.subject, style="Decree30 Subject")
-        if not doc.doc_type:
-            paragraph.paragraph_format.space_before = Pt(18)
+        if doc.subject:
+            document.add_paragraph(doc.subject, style="Decree30 Subject")
 
 
 def _add_table(document: DocxDocument, block: Table, *, text_width_mm: float) -> None:

@@ -53,11 +53,13 @@ class UrgingNotice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}/{self.symbol}"
+        # Decree 30/2020, Appendix I: numbers below 10 are written with a leading zero.
+        return f"{self.number:02d}/{self.symbol}"
 
     @property
     def number_symbol(self) -> str:
-        return f"{self.number}/{self.symbol}"
+        # Decree 30/2020, Appendix I: numbers below 10 are written with a leading zero.
+        return f"{self.number:02d}/{self.symbol}"
 
     def can_view(self, user: User) -> bool:
         """Managers, and the people of any unit the notice urges."""

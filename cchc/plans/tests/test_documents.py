@@ -86,8 +86,12 @@ def test_urging_notice_has_the_decree_30_header(notice):
     assert [p.text for p in header[0].paragraphs] == [
         "ỦY BAN NHÂN DÂN TỈNH AN GIANG",
         "SỞ NỘI VỤ",
-        "Số: 3/SNV-CCHC",
+        "Số: 03/SNV-CCHC",
+        "V/v đôn đốc thực hiện nhiệm vụ cải cách hành chính",
     ]
+    excerpt = header[0].paragraphs[3]
+    assert excerpt.style.font.size == Pt(LAYOUT.excerpt_pt)
+    assert not excerpt.style.font.bold
     assert [p.text for p in header[1].paragraphs] == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
@@ -109,7 +113,6 @@ def test_urging_notice_subject_body_and_table_of_late_assignments(notice):
     document = _open(urging_notice_docx(notice))
     body = [p.text for p in document.paragraphs if p.text]
     assert body == [
-        "V/v đôn đốc thực hiện nhiệm vụ cải cách hành chính",
         "Thực hiện Kế hoạch số 120/KH-UBND của UBND tỉnh.",
         "Đề nghị các cơ quan khẩn trương.",
     ]
