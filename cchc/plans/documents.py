@@ -26,14 +26,15 @@ URGING_TABLE_COLUMNS = (
     "Thời hạn",
     "Số ngày quá hạn",
 )
-URGING_TABLE_WIDTHS = (10, 18, 62, 35, 22, 18)
+URGING_TABLE_WIDTHS = (12, 17, 58, 35, 25, 18)
 _LOCAL_GOVERNMENT = (Unit.Kind.PROVINCE, Unit.Kind.DISTRICT, Unit.Kind.COMMUNE)
 
 
 def issuing_bodies(unit: Unit) -> tuple[str, str]:
     """Return (superior body, issuing body) in capitals for the header of `unit`'s documents.
 
-    A department of the province: ("ỦY BAN NHÂN DÂN TỈNH AN GIANG", "SỞ NỘI VỤ"); a
+    A department of the province: ("UBND TỈNH AN GIANG", "SỞ NỘI VỤ") — Appendix I of
+    Decree 30/2020 lets the superior body abbreviate "Ủy ban nhân dân" to "UBND"; a
     People's Committee has no superior line: ("", "ỦY BAN NHÂN DÂN TỈNH AN GIANG").
     """
     if unit.kind in _LOCAL_GOVERNMENT:
@@ -41,7 +42,7 @@ def issuing_bodies(unit: Unit) -> tuple[str, str]:
     parent = unit.parent
     if parent is None or parent.kind not in _LOCAL_GOVERNMENT:
         return "", unit.name.upper()
-    return f"ỦY BAN NHÂN DÂN {parent.name}".upper(), _without_province(unit.name).upper()
+    return f"UBND {parent.name}".upper(), _without_province(unit.name).upper()
 
 
 def _without_province(name: str) -> str:

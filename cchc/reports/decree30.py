@@ -5,7 +5,7 @@ Appendix I is made in one place. The document uses named paragraph styles ("Decr
 Body", …) rather than direct formatting or text boxes, because officials edit the file
 before it is signed.
 
-    OfficialDocument(superior_body="ỦY BAN NHÂN DÂN TỈNH AN GIANG", issuing_body="SỞ NỘI VỤ",
+    OfficialDocument(superior_body="UBND TỈNH AN GIANG", issuing_body="SỞ NỘI VỤ",
                      number_symbol="12/SNV-CCHC", place="An Giang", date=date(2022, 10, 18),
                      doc_type="", subject="V/v đôn đốc thực hiện nhiệm vụ CCHC",
                      body_paragraphs=["…", Table(...)], recipients=["…", "Lưu: VT, CCHC."],
@@ -225,14 +225,16 @@ def _add_styles(document: DocxDocument, layout: Layout, *, text_width_mm: float)
     right = text_width_mm - left
     center = WD_ALIGN_PARAGRAPH.CENTER
     _style(document, "Decree30 Superior", layout.superior_body_pt, align=center, caps=True)
-    issuer = _style(
-        document, "Decree30 Issuer", layout.issuing_body_pt, align=center, bold=True, caps=True
-    )
-    _rule_under(issuer, (left - layout.issuing_rule_mm) / 2)
+    _style(document, "Decree30 Issuer", layout.issuing_body_pt, align=center, bold=True, caps=True)
+    # The rules under the issuing body and the motto are empty paragraphs of their own, so
+    # the short border's indents never narrow (and wrap) the text above them.
+    issuer_rule = _style(document, "Decree30 Issuer Rule", 2)
+    _rule_under(issuer_rule, (left - layout.issuing_rule_mm) / 2)
     _style(document, "Decree30 Number", layout.number_pt, align=center, space_before=6)
     _style(document, "Decree30 National", layout.national_title_pt, align=center, bold=True)
-    motto = _style(document, "Decree30 Motto", layout.motto_pt, align=center, bold=True)
-    _rule_under(motto, max((right - layout.motto_rule_mm) / 2, 0))
+    _style(document, "Decree30 Motto", layout.motto_pt, align=center, bold=True)
+    motto_rule = _style(document, "Decree30 Motto Rule", 2)
+    _rule_under(motto_rule, max((right - layout.motto_rule_mm) / 2, 0))
     _style(document, "Decree30 Date", layout.date_pt, align=center, italic=True, space_before=6)
     _style(document, "Decree30 Type", layout.doc_type_pt, align=center, bold=True, space_before=18)
     _style(document, "Decree30 Subject", layout.subject_pt, align=center, bold=True, space_after=12)
@@ -322,6 +324,7 @@ def _add_header_block(document: DocxDocument, doc: OfficialDocument) -> None:
     left, right = _two_columns(document, doc)
     lines = [("Decree30 Superior", doc.superior_body)] if doc.superior_body else []
     lines.append(("Decree30 Issuer", doc.issuing_body))
+    lines.append(("Decree30 Issuer Rule", ""))
     if doc.number_symbol:
         lines.append(("Decree30 Number", f"Số: {doc.number_symbol}"))
     if doc.subject and not doc.doc_type:
@@ -332,6 +335,7 @@ def _add_header_block(document: DocxDocument, doc: OfficialDocument) -> None:
         [
             ("Decree30 National", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
             ("Decree30 Motto", "Độc lập - Tự do - Hạnh phúc"),
+            ("Decree30 Motto Rule", ""),
             ("Decree30 Date", place_and_date(doc.place, doc.date)),
         ],
     )

@@ -84,29 +84,33 @@ def test_urging_notice_has_the_decree_30_header(notice):
     document = _open(urging_notice_docx(notice))
     header = document.tables[0].rows[0].cells
     assert [p.text for p in header[0].paragraphs] == [
-        "ỦY BAN NHÂN DÂN TỈNH AN GIANG",
+        "UBND TỈNH AN GIANG",
         "SỞ NỘI VỤ",
+        "",  # the rule under the issuing body
         "Số: 03/SNV-CCHC",
         "V/v đôn đốc thực hiện nhiệm vụ cải cách hành chính",
     ]
-    excerpt = header[0].paragraphs[3]
+    excerpt = header[0].paragraphs[4]
     assert excerpt.style.font.size == Pt(LAYOUT.excerpt_pt)
     assert not excerpt.style.font.bold
     assert [p.text for p in header[1].paragraphs] == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
+        "",  # the rule under the motto
         "An Giang, ngày 05 tháng 11 năm 2024",
     ]
-    assert header[1].paragraphs[2].style.font.italic is True
+    assert header[1].paragraphs[3].style.font.italic is True
     assert header[1].paragraphs[0].style.font.size == Pt(LAYOUT.national_title_pt)
 
 
-def test_urging_notice_motto_has_a_rule_under_it(notice):
+def test_urging_notice_motto_has_a_rule_under_it_that_does_not_narrow_it(notice):
     document = _open(urging_notice_docx(notice))
-    motto = document.tables[0].rows[0].cells[1].paragraphs[1]
-    borders = motto.style.element.pPr.find(docx.oxml.ns.qn("w:pBdr"))
-    assert borders is not None
+    motto, rule = document.tables[0].rows[0].cells[1].paragraphs[1:3]
+    borders = rule.style.element.pPr.find(docx.oxml.ns.qn("w:pBdr"))
     assert borders.find(docx.oxml.ns.qn("w:bottom")).get(docx.oxml.ns.qn("w:val")) == "single"
+    assert rule.text == ""
+    assert motto.style.element.pPr.find(docx.oxml.ns.qn("w:pBdr")) is None
+    assert motto.style.paragraph_format.left_indent in (None, 0)
 
 
 def test_urging_notice_subject_body_and_table_of_late_assignments(notice):
@@ -207,7 +211,7 @@ def test_place_and_date():
 def test_issuing_bodies_of_a_people_committee_have_no_superior(province, district, home_affairs):
     assert issuing_bodies(province) == ("", "ỦY BAN NHÂN DÂN TỈNH AN GIANG")
     assert issuing_bodies(district) == ("", "ỦY BAN NHÂN DÂN THÀNH PHỐ CHÂU ĐỐC")
-    assert issuing_bodies(home_affairs) == ("ỦY BAN NHÂN DÂN TỈNH AN GIANG", "SỞ NỘI VỤ")
+    assert issuing_bodies(home_affairs) == ("UBND TỈNH AN GIANG", "SỞ NỘI VỤ")
     lone = make_unit("Công an tỉnh An Giang", kind=Unit.Kind.DEPARTMENT, parent=None)
     assert issuing_bodies(lone) == ("", "CÔNG AN TỈNH AN GIANG")
 
@@ -232,4 +236,4 @@ def test_landscape_document_swaps_the_page():
     assert section.orientation == WD_ORIENT.LANDSCAPE
     assert _mm(section.page_width, section.page_height) == [297, 210]
     assert opened.paragraphs[0].text == "PHỤ LỤC"
-    assert [p.text for p in opened.tables[0].rows[0].cells[0].paragraphs] == ["SỞ NỘI VỤ"]
+    assert [p.text for p in opened.tables[0].rows[0].cells[0].paragraphs] == ["SỞ NỘI VỤ", ""]
