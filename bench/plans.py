@@ -126,7 +126,7 @@ def configure(tmp: Path, database_url: str) -> dict[str, str]:
         "CACHE_URL": "",
         "LOG_LEVEL": "WARNING",
         "LOG_FORMAT": "text",
-        "DB_CONN_MAX_AGE": "0",
+        "DB_CONN_MAX_AGE": "60",  # as docs/deploy.md recommends for production
     }
     os.environ.update(env)
     sys.path[:0] = [str(tmp), str(ROOT)]
