@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from cchc.accounts.roles import Role
 from cchc.accounts.tests.factories import PASSWORD, make_user
 from cchc.units.models import Unit
 from cchc.units.tests.factories import make_unit
+
+
+@pytest.fixture
+def english(settings) -> Iterator[None]:
+    """Pages and messages in English, the language of the msgids, whatever the default is.
+
+    Tests assert exact messages; asserting the msgids keeps them independent of how the
+    Vietnamese catalogue words a message (its completeness has a test of its own).
+    """
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

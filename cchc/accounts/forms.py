@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.forms import DateInput
+from cchc.core.widgets import FastSelect
 from cchc.units.models import Unit
 
 from .models import User, UserQuerySet
@@ -69,7 +70,11 @@ class UserFilterForm(forms.Form):
         label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
     )
     unit = forms.ModelChoiceField(
-        label=_("Unit"), required=False, queryset=Unit.objects.all(), empty_label=_("All units")
+        label=_("Unit"),
+        required=False,
+        queryset=Unit.objects.all(),
+        empty_label=_("All units"),
+        widget=FastSelect,
     )
     active = forms.ChoiceField(label=_("Status"), required=False, choices=ACTIVE_CHOICES)
     ending = forms.BooleanField(label=_("Roles ending within 30 days"), required=False)
@@ -92,7 +97,7 @@ class UserFilterForm(forms.Form):
 
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), widget=FastSelect)
     includes_subtree = forms.BooleanField(label=_("Covers the units below"), required=False)
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import verb_choices, verb_label
 from .models import AuditEvent, AuditEventQuerySet
+from .widgets import FastSelect
 
 AUDITED_APPS = ("units", "accounts", "core")
 
@@ -26,7 +27,10 @@ class DateInput(forms.DateInput):
 
 class AuditSearchForm(forms.Form):
     person = forms.ModelChoiceField(
-        label=_("Person"), queryset=get_user_model().objects.all(), required=False
+        label=_("Person"),
+        queryset=get_user_model().objects.all(),
+        required=False,
+        widget=FastSelect,
     )
     record_type = forms.ModelChoiceField(
         label=_("Record type"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.core.forms import DateInput
 from cchc.core.text import search_q
+from cchc.core.widgets import FastSelect, FastSelectMultiple
 from cchc.units.models import Unit
 
 from .calculations import Status
@@ -164,7 +165,7 @@ class TaskForm(forms.ModelForm):
         queryset=Unit.objects.none(),
         required=False,
         help_text=_("Only when the task is assigned to selected units."),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=FastSelectMultiple(attrs={"size": 10}),
     )
 
     class Meta:
@@ -174,7 +175,8 @@ class TaskForm(forms.ModelForm):
             "content": forms.Textarea(attrs=TEXTAREA),
             "source": forms.Textarea(attrs={"rows": 2}),
             "deadline": DateInput(),
-            "coordinating_units": forms.SelectMultiple(attrs={"size": 8}),
+            "coordinating_units": FastSelectMultiple(attrs={"size": 8}),
+            "lead_unit": FastSelect,
             "is_real": forms.NullBooleanSelect(),
         }
 
@@ -383,16 +385,25 @@ STATUS_CHOICES = [("", _("All statuses")), *((s.value, STATUS_LABELS[s]) for s i
 class BoardFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     plan = forms.ModelChoiceField(
-        label=_("Plan"), queryset=Plan.objects.all(), required=False, empty_label=_("All plans")
+        label=_("Plan"),
+        queryset=Plan.objects.all(),
+        required=False,
+        empty_label=_("All plans"),
+        widget=FastSelect,
     )
     area = forms.ModelChoiceField(
         label=_("Reform area"),
         queryset=ReformArea.objects.select_related("plan"),
         required=False,
         empty_label=_("All areas"),
+        widget=FastSelect,
     )
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Unit.objects.all(), required=False, empty_label=_("All units")
+        label=_("Unit"),
+        queryset=Unit.objects.all(),
+        required=False,
+        empty_label=_("All units"),
+        widget=FastSelect,
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     deadline_from = forms.DateField(label=_("Deadline from"), required=False, widget=DateInput())

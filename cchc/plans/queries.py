@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -44,7 +45,7 @@ def assignments_for(user: User, today: datetime.date | None = None) -> Assignmen
     """Assignments the person may see, with what every row of a board shows.
 
     Rows show `Assignment.status` (computed in Python from the loaded fields); filtering by
-    status goes through `with_status()` in a subquery (`having_status`).
+    status goes through `AssignmentQuerySet.having_status` (plain column conditions).
     """
     return Assignment.objects.visible_to(user).select_related(
         "task", "task__plan", "task__area", "unit"
@@ -54,8 +55,7 @@ def assignments_for(user: User, today: datetime.date | None = None) -> Assignmen
 def having_status(
     assignments: AssignmentQuerySet, status: str, today: datetime.date | None = None
 ) -> AssignmentQuerySet:
-    matching = Assignment.objects.with_status(today).filter(status=status).values("pk")
-    return assignments.filter(pk__in=matching)
+    return assignments.having_status(status, today)
 
 
 def my_assignments(user: User, today: datetime.date | None = None) -> AssignmentQuerySet:
@@ -85,21 +85,42 @@ class OverdueRow:
 class UnitGroup:
     unit: Unit
     rows: list[OverdueRow] = field(default_factory=list)
+    total: int = 0  # overdue assignments of the unit on every page
 
 
-def overdue_by_unit(user: User, today: datetime.date | None = None) -> list[UnitGroup]:
-    today = today or timezone.localdate()
-    late = (
+def overdue_assignments(user: User, today: datetime.date | None = None) -> AssignmentQuerySet:
+    """Overdue assignments the person may see, unit by unit, the oldest deadline first."""
+    return (
         Assignment.objects.visible_to(user)
-        .overdue(today)
+        .overdue(today or timezone.localdate())
         .select_related("task", "task__plan", "unit")
-        .order_by("unit__name", "deadline", "task__code")
+        .order_by("unit__name", "unit_id", "deadline", "task__code")
     )
+
+
+def group_by_unit(
+    rows: Iterable[Assignment], *, totals: dict[int, int], today: datetime.date
+) -> list[UnitGroup]:
     groups: dict[int, UnitGroup] = {}
-    for assignment in late:
-        group = groups.setdefault(assignment.unit_id, UnitGroup(assignment.unit))
+    for assignment in rows:
+        unit_id = assignment.unit_id
+        group = groups.setdefault(unit_id, UnitGroup(assignment.unit, total=totals[unit_id]))
         group.rows.append(OverdueRow(assignment, (today - assignment.deadline).days))
     return list(groups.values())
+
+
+def overdue_totals(assignments: AssignmentQuerySet) -> dict[int, int]:
+    rows = assignments.order_by().values_list("unit_id").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def overdue_by_unit(
+    user: User, today: datetime.date | None = None, *, rows: Iterable[Assignment] | None = None
+) -> list[UnitGroup]:
+    """Overdue assignments grouped by unit: all of them, or the given page of them."""
+    today = today or timezone.localdate()
+    late = overdue_assignments(user, today)
+    return group_by_unit(late if rows is None else rows, totals=overdue_totals(late), today=today)
 
 
 # A plan's page -----------------------------------------------------------------------

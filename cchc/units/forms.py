@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.forms import DateInput
+from cchc.core.widgets import FastSelect, FastSelectMultiple
 
 from .models import Unit, UnitQuerySet
 
@@ -63,6 +64,7 @@ class UnitForm(forms.ModelForm):
         widgets = {
             "valid_from": DateInput(),
             "valid_to": DateInput(),
+            "parent": FastSelect,
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -79,10 +81,13 @@ class MergeForm(forms.Form):
         label=_("Units that merge"),
         queryset=Unit.objects.current(),
         help_text=_("They end the day before the effective date."),
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+        widget=FastSelectMultiple(attrs={"size": 12}),
     )
     successor = forms.ModelChoiceField(
-        label=_("Into an existing unit"), queryset=Unit.objects.current(), required=False
+        label=_("Into an existing unit"),
+        queryset=Unit.objects.current(),
+        required=False,
+        widget=FastSelect,
     )
     new_code = forms.CharField(label=_("or a new unit: code"), max_length=32, required=False)
     new_name = forms.CharField(label=_("new unit: official name"), max_length=255, required=False)
@@ -90,7 +95,10 @@ class MergeForm(forms.Form):
         label=_("new unit: kind"), choices=[("", "—"), *Unit.Kind.choices], required=False
     )
     new_parent = forms.ModelChoiceField(
-        label=_("new unit: parent unit"), queryset=Unit.objects.current(), required=False
+        label=_("new unit: parent unit"),
+        queryset=Unit.objects.current(),
+        required=False,
+        widget=FastSelect,
     )
     effective_date = forms.DateField(label=_("Effective date"), widget=DateInput())
     legal_basis = forms.CharField(

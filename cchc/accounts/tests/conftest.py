@@ -1,10 +1,8 @@
+"""Every test of this app asserts the English msgids (see the root `english` fixture)."""
+
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def english(settings):
-    """Assert on the English msgids, whatever translations the locale files hold."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _in_english(english):
+    """Run each test with the interface in English."""

@@ -279,3 +279,30 @@ def test_status_in_sql_matches_status_in_python():
     assert rows
     for row in rows:
         assert row.status == row.status_on(today) == Status.OVERDUE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", list(Status))
+def test_having_status_selects_exactly_the_rows_in_that_status(status):
+    import datetime
+
+    from cchc.plans.models import Assignment
+    from cchc.plans.tests.factories import make_task
+
+    today = datetime.date(2024, 7, 1)
+    make_task(deadline=datetime.date(2024, 6, 30))
+    make_task(deadline=datetime.date(2024, 7, 10))
+    done_on_time = Assignment.objects.filter(deadline=datetime.date(2024, 7, 10)).get()
+    done_on_time.completed_on = datetime.date(2024, 7, 1)
+    done_on_time.save(update_fields=["completed_on"])
+    late = make_task(deadline=datetime.date(2024, 5, 1)).assignments.get()
+    late.completed_on = datetime.date(2024, 5, 2)
+    late.save(update_fields=["completed_on"])
+    cancelled = make_task(deadline=datetime.date(2024, 8, 1)).assignments.get()
+    cancelled.cancelled_at, cancelled.cancel_reason = late.task.created_at, "Không còn phù hợp"
+    cancelled.save(update_fields=["cancelled_at", "cancel_reason"])
+    make_task(deadline=datetime.date(2024, 9, 1))
+    rows = Assignment.objects.all()
+    expected = {a.pk for a in rows if a.status_on(today) == status}
+    assert expected  # every status is present in this data
+    assert set(rows.having_status(status, today).values_list("pk", flat=True)) == expected

@@ -7,7 +7,6 @@ import io
 
 import docx
 import pytest
-from django.utils import translation
 from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
@@ -29,12 +28,6 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 TODAY = D(2024, 7, 15)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -30,13 +29,6 @@ from cchc.units.tests.factories import make_unit
 from .factories import make_plan, make_task
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Problems are asserted with their English msgids whatever the default language."""
-    with translation.override("en"):
-        yield
 
 
 D = datetime.date

@@ -3,7 +3,6 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import translation
 
 from cchc.accounts.roles import Role
 from cchc.accounts.tests.factories import make_user
@@ -15,12 +14,6 @@ from cchc.plans.tasks import send_reminders_task
 from cchc.plans.tests.factories import make_plan, make_task
 
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

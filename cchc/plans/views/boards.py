@@ -18,6 +18,7 @@ from ..queries import (
     assignments_for,
     deadline_calendar,
     my_assignments,
+    overdue_assignments,
     overdue_by_unit,
     progress,
     work_queue,
@@ -25,6 +26,7 @@ from ..queries import (
 from ._common import DOCX, XLSX, file_response, pick
 
 PAGE_SIZE = 50
+OVERDUE_PAGE_SIZE = 100  # rows per page of the overdue board, grouped by unit
 
 
 @login_required
@@ -36,7 +38,7 @@ def my_assignments_page(request: HttpRequest) -> HttpResponse:
 
 
 def _board(request: HttpRequest) -> tuple[BoardFilterForm, object]:
-    units = Unit.objects.visible_to(request.user).order_by("name")
+    units = Unit.objects.visible_to(request.user).only("pk", "name").order_by("name")
     form = BoardFilterForm(request.GET, units=units)
     assignments = form.filter(assignments_for(request.user)).order_by("deadline", "task__code")
     return form, assignments
@@ -85,9 +87,12 @@ def board_annex(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overdue_board(request: HttpRequest) -> HttpResponse:
-    groups = overdue_by_unit(request.user)
+    today = timezone.localdate()
+    late = overdue_assignments(request.user, today)
+    page = Paginator(late, OVERDUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    groups = overdue_by_unit(request.user, today, rows=page.object_list)
     can_urge = Plan.can_manage(request.user)
-    context = {"groups": groups, "can_urge": can_urge, "today": timezone.localdate()}
+    context = {"groups": groups, "page": page, "can_urge": can_urge, "today": today}
     return render(request, "plans/overdue_board.html", context)
 
 
