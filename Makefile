@@ -37,12 +37,9 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP) .env
 setup: $(STAMP) .env var $(MO)
 
 demo: setup
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_reference_data
-	$(BIN)/python manage.py load_demo_data
-	$(BIN)/python manage.py load_demo_plans
+	$(BIN)/python manage.py setup_demo
 	@echo "cchc is served at http://127.0.0.1:$(PORT)/ — log in with one of the demo logins above."
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload --skip-checks
 
 lint: setup
 	$(BIN)/ruff check .

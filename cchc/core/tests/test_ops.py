@@ -262,3 +262,33 @@ def test_pages_carry_a_content_security_policy(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_setup_demo_is_idempotent_and_ends_with_the_logins(settings):
+    import io
+
+    from django.core.management import call_command
+
+    from cchc.accounts.models import User
+    from cchc.plans.models import Assignment
+
+    settings.DEBUG = True
+    first = io.StringIO()
+    call_command("setup_demo", stdout=first)
+    counts = (User.objects.count(), Assignment.objects.count())
+    second = io.StringIO()
+    call_command("setup_demo", stdout=second)
+    assert (User.objects.count(), Assignment.objects.count()) == counts
+    assert "Demo people: 0 created" in second.getvalue()
+    last_lines = second.getvalue().strip().splitlines()[-8:]
+    assert [line.split()[0] for line in last_lines] == [
+        "admin",
+        "secretariat",
+        "focal_point",
+        "unit_leader",
+        "appraiser",
+        "council_member",
+        "leader",
+        "focal_chaudoc",
+    ]
