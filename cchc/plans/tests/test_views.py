@@ -434,6 +434,23 @@ def test_overdue_board_groups_by_unit_with_days(client, home_affairs_officer, un
     assert len(groups["SYT"]) == 1
 
 
+def test_overdue_board_pages_rows_and_counts_each_units_total(
+    client, home_affairs_officer, unit_a, monkeypatch
+):
+    from cchc.plans.views import boards
+
+    plan = current_plan()
+    for i in range(3):
+        assignment_for(unit_a, due_in=-1 - i, plan=plan)
+    client.force_login(home_affairs_officer)
+    url = reverse("plans:overdue-board")
+    monkeypatch.setattr(boards, "OVERDUE_PAGE_SIZE", 2)  # a page size, not behaviour
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert [(g.total, len(g.rows)) for g in first.context["groups"]] == [(3, 2)]
+    assert [(g.total, len(g.rows)) for g in second.context["groups"]] == [(3, 1)]
+    assert [r.days for r in first.context["groups"][0].rows] == [3, 2]
+
+
 def test_overdue_board_query_count_is_bounded(
     client, home_affairs_officer, unit_a, unit_b, django_assert_max_num_queries
 ):

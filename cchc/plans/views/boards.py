@@ -26,7 +26,7 @@ from ..queries import (
 from ._common import DOCX, XLSX, file_response, pick
 
 PAGE_SIZE = 50
-OVERDUE_PAGE_SIZE = 100  # rows per page of the overdue board, grouped by unit
+OVERDUE_PAGE_SIZE = 50  # rows per page of the overdue board, grouped by unit
 
 
 @login_required
