@@ -533,6 +533,11 @@ def run(args: argparse.Namespace, tmp: Path, database_url: str) -> None:
     print(f"migrate + collectstatic: {time.perf_counter() - step:.1f} s")
     step = time.perf_counter()
     user_id = build_data(units=args.units, assignments=args.assignments, today=today)
+    # A database in service has planner statistics (PostgreSQL's autovacuum, SQLite's
+    # ANALYZE); freshly bulk-loaded tables have none until then, and the planner then
+    # joins every row before sorting. Gather them as a running installation would have.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     from cchc.plans.models import Assignment, ProgressReport
     from cchc.units.models import Unit
 
