@@ -24,11 +24,14 @@ COLOURS = {
     Status.WITHIN_TERM: "#0b57d0",
     Status.OVERDUE: "#b3261e",
 }
-WIDTH = 640
-LABEL_WIDTH = 220
+WIDTH = 720
+LABEL_WIDTH = 270  # room for LABEL_CHARS characters of 13 px text
+LABEL_CHARS = 34
 BAR_HEIGHT = 22
 GAP = 10
-LEGEND_HEIGHT = 30
+LEGEND_COLUMNS = 2
+LEGEND_ROW = 20
+LEGEND_HEIGHT = LEGEND_ROW * 2 + 10
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class BarRow:
         return self.on_time + self.late + self.within_term + self.overdue
 
 
-def _short(text: str, limit: int = 32) -> str:
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -74,12 +77,15 @@ def _bar(row: BarRow, y: int, scale: float) -> list[str]:
 
 
 def _legend(y: int) -> list[str]:
-    parts, x = [], LABEL_WIDTH
-    for status in SERIES:
+    """Two columns of swatches over the bars: long Vietnamese labels never run off the side."""
+    parts = []
+    column_width = (WIDTH - LABEL_WIDTH) // LEGEND_COLUMNS
+    for i, status in enumerate(SERIES):
+        x = LABEL_WIDTH + (i % LEGEND_COLUMNS) * column_width
+        top = y + (i // LEGEND_COLUMNS) * LEGEND_ROW
         label = escape(str(STATUS_LABELS[status]))
-        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{COLOURS[status]}"/>')
-        parts.append(f'<text x="{x + 16}" y="{y + 11}" font-size="12">{label}</text>')
-        x += 16 + 7 * len(label) + 14
+        parts.append(f'<rect x="{x}" y="{top}" width="12" height="12" fill="{COLOURS[status]}"/>')
+        parts.append(f'<text x="{x + 16}" y="{top + 11}" font-size="12">{label}</text>')
     return parts
 
 

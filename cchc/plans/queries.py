@@ -20,7 +20,7 @@ from cchc.accounts.roles import MANAGER_ROLES
 from cchc.core.models import Attachment, AuditEvent
 from cchc.units.models import Unit
 
-from .calculations import Status
+from .calculations import Figures, Status
 from .charts import BarRow, status_bars
 from .models import (
     STATUS_LABELS,
@@ -219,12 +219,13 @@ def _percent(share: Any) -> Decimal:
 def _figure_rows(by: str, assignments: AssignmentQuerySet, names: dict[Any, str], today: Any):
     from .metrics import figures_by
 
-    figures = figures_by(by, assignments, today)
-    rows = []
-    for key, value in figures.items():
-        pk = getattr(key, "pk", key)
-        rows.append(FigureRow(names.get(pk, str(key)), value))
-    return sorted(rows, key=lambda r: r.label)
+    # Rows with the same label are one line: "II. Cải cách thể chế" of the 2024 and the
+    # 2026 plans are one reform area when all plans are shown.
+    merged: dict[str, Figures] = {}
+    for key, value in figures_by(by, assignments, today).items():
+        label = names.get(getattr(key, "pk", key), str(key))
+        merged[label] = merged[label] + value if label in merged else value
+    return [FigureRow(label, merged[label]) for label in sorted(merged)]
 
 
 @dataclass

@@ -132,6 +132,15 @@ def test_progress_figures_per_area_and_unit(leader, unit_a, unit_b):
     assert "<svg" in result.area_chart
 
 
+def test_progress_of_all_plans_shows_a_reform_area_once(leader, unit_a):
+    first, second = current_plan(number="1/KH-UBND"), current_plan(number="2/KH-UBND")
+    assignment_for(unit_a, due_in=-1, plan=first)
+    assignment_for(unit_a, due_in=1, plan=second)
+    both = queries.progress(leader, today=today())
+    assert [(r.figures.overdue, r.figures.within_term) for r in both.areas] == [(1, 1)]
+    assert len(queries.progress(leader, plan=first, today=today()).areas) == 1
+
+
 def test_month_navigation():
     month = queries.Month(datetime.date(2024, 12, 1), [])
     assert (month.previous, month.next) == (datetime.date(2024, 11, 1), datetime.date(2025, 1, 1))
