@@ -39,3 +39,8 @@ def assignment_for(unit: Unit, *, due_in: int = 30, plan: Plan | None = None, **
 
 def pdf(name: str = "bien-ban.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _date(d: datetime.date) -> str:
+    """A date as the forms take it (dd/mm/yyyy)."""
+    return d.strftime("%d/%m/%Y")
