@@ -150,7 +150,7 @@ def test_progress_page_has_charts_and_figures(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("plans:progress"), {"plan": plan.pk})
     html = response.content.decode()
-    assert html.count("<svg") == 2
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2
     [unit_row] = response.context["progress"].units
     assert (unit_row.figures.overdue, unit_row.figures.within_term) == (1, 1)
 
