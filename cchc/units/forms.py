@@ -151,3 +151,24 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.png,.jpg,.jpeg"}),
     )
     description = forms.CharField(label=_("Description"), max_length=255, required=False)
+
+
+class SplitForm(forms.Form):
+    predecessor = forms.ModelChoiceField(
+        label=_("Unit that splits"),
+        queryset=Unit.objects.current(),
+        help_text=_("It ends the day before the effective date."),
+        widget=FastSelect,
+    )
+    successors = forms.ModelMultipleChoiceField(
+        label=_("Units that take over its parts"),
+        queryset=Unit.objects.current(),
+        help_text=_("At least two; create new units first with “New unit” if needed."),
+        widget=FastSelectMultiple(attrs={"size": 12}),
+    )
+    effective_date = forms.DateField(label=_("Effective date"), widget=DateInput())
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=255,
+        help_text=_("For example: Nghị quyết 1654/NQ-UBTVQH15"),
+    )

@@ -18,7 +18,7 @@ from cchc.core.services import store_attachment
 from cchc.core.uploads import UploadRejected
 
 from . import exporting, services
-from .forms import AttachmentForm, ImportForm, MergeForm, UnitFilterForm, UnitForm
+from .forms import AttachmentForm, ImportForm, MergeForm, SplitForm, UnitFilterForm, UnitForm
 from .importing import ImportResult, import_units
 from .models import Unit, UnitQuerySet
 from .queries import unit_page, unit_tree
@@ -129,6 +129,29 @@ def unit_merge(request: HttpRequest) -> HttpResponse:
             )
             return redirect(successor)
     return render(request, "units/unit_merge.html", {"form": form})
+
+
+@login_required
+def unit_split(request: HttpRequest) -> HttpResponse:
+    _check_can_manage(request)
+    form = SplitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.split_unit(
+                data["predecessor"],
+                into=list(data["successors"]),
+                effective_date=data["effective_date"],
+                legal_basis=data["legal_basis"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            unit = data["predecessor"]
+            messages.success(request, _("The split of %(unit)s was recorded.") % {"unit": unit})
+            return redirect(unit)
+    return render(request, "units/unit_split.html", {"form": form})
 
 
 @login_required

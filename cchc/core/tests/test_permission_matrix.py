@@ -235,6 +235,7 @@ PAGES: dict[str, Row] = {
         {"outsider": 404, "no_role": 404},
     ),
     "units:unit-merge": Row("GET", page("units:unit-merge"), MANAGERS),
+    "units:unit-split": Row("GET", page("units:unit-split"), MANAGERS),
     "units:unit-import": Row("GET", page("units:unit-import"), MANAGERS),
     "units:unit-attachment-add": Row(
         "POST",

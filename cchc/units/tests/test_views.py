@@ -296,6 +296,57 @@ def test_only_managers_may_merge(client, leader, unit_a, unit_b):
     assert not UnitSuccession.objects.exists()
 
 
+# Split ---------------------------------------------------------------------------------
+
+
+def test_secretariat_records_a_split(client, home_affairs_officer, district, commune, province):
+    north = Unit.objects.create(code="N-2025", name="Phường Bắc", kind="commune", parent=province)
+    south = Unit.objects.create(code="S-2025", name="Phường Nam", kind="commune", parent=province)
+    data = {
+        "predecessor": commune.pk,
+        "successors": [north.pk, south.pk],
+        "effective_date": "01/07/2025",
+        "legal_basis": "Nghị quyết 1654/NQ-UBTVQH15",
+    }
+    response = logged_in(client, home_affairs_officer).post(url("unit-split"), data)
+    assert response["Location"] == url("unit-detail", commune.pk)
+    commune.refresh_from_db()
+    assert commune.valid_to == datetime.date(2025, 6, 30)
+    links = commune.successions.order_by("successor__code")
+    assert [(s.successor.code, s.whole) for s in links] == [("N-2025", False), ("S-2025", False)]
+    assert AuditEvent.objects.get(verb="unit.split").actor == home_affairs_officer
+
+
+def test_split_needs_two_successors(client, home_affairs_officer, commune, province):
+    only = Unit.objects.create(code="N-2025", name="Phường Bắc", kind="commune", parent=province)
+    data = {
+        "predecessor": commune.pk,
+        "successors": [only.pk],
+        "effective_date": "01/07/2025",
+        "legal_basis": "NQ",
+    }
+    response = logged_in(client, home_affairs_officer).post(url("unit-split"), data)
+    assert response.context["form"].non_field_errors() == [
+        "A split needs at least two successor units."
+    ]
+    commune.refresh_from_db()
+    assert commune.valid_to is None
+    assert not UnitSuccession.objects.exists()
+
+
+def test_only_managers_may_split(client, focal_point, commune, unit_a, unit_b):
+    data = {
+        "predecessor": unit_a.pk,
+        "successors": [unit_b.pk, commune.pk],
+        "effective_date": "01/07/2025",
+        "legal_basis": "NQ",
+    }
+    client = logged_in(client, focal_point)
+    assert client.get(url("unit-split")).status_code == 403
+    assert client.post(url("unit-split"), data).status_code == 403
+    assert not UnitSuccession.objects.exists()
+
+
 # Import and export ---------------------------------------------------------------------
 
 
