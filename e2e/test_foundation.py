@@ -56,12 +56,22 @@ def test_focal_point_cannot_open_another_units_page(page, focal_point, unit_a, u
 
 
 def test_pages_fit_a_phone_screen(
-    browser, live_server, home_affairs_officer, focal_point, password
+    browser, live_server, home_affairs_officer, focal_point, unit_a, password
 ):
+    from cchc.plans.tests.helpers import assignment_for
+
+    late = assignment_for(unit_a, due_in=-3, content="Rà soát, đơn giản hóa thủ tục hành chính")
     context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
     page = context.new_page()
     log_in(page, home_affairs_officer.username, password)
-    for path in ["/", "/units/", "/accounts/users/", "/audit/", "/accounts/me/"]:
+    pages = ["/", "/units/", "/accounts/users/", "/audit/", "/accounts/me/"]
+    pages += ["/plans/", "/plans/board/", "/plans/overdue/", "/plans/progress/", "/plans/calendar/"]
+    pages += [
+        late.get_absolute_url(),
+        late.task.get_absolute_url(),
+        late.task.plan.get_absolute_url(),
+    ]
+    for path in pages:
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert (path, width) == (path, 360)
