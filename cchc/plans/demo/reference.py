@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc.core.text import fold
+from cchc.plans.importing.unit_names import unit_key
 from cchc.units.models import Unit, UnitSuccession
 
 from .. import services
@@ -29,16 +30,6 @@ GROUPS = {
 THROUGHOUT_TEXTS = ("thuong xuyen", "trong nam")
 DUE_DAY_TEXT = re.compile(r"ngay (\d{1,2})")
 HIGH_PRIORITY = {"T007", "T008", "T043"}
-
-
-def unit_key(name: str) -> str:
-    """A matching key for unit names as annexes write them ("Văn phòng UBND tỉnh")."""
-    key = fold(name).replace("ubnd", "uy ban nhan dan")
-    key = re.sub(r"[^a-z0-9 ]", " ", key)
-    key = " ".join(key.split())
-    for suffix in (" tinh an giang", " an giang", " tinh"):
-        key = key.removesuffix(suffix)
-    return key.removeprefix("uy ban nhan dan ").strip()
 
 
 class UnitIndex:
