@@ -81,3 +81,12 @@ class Access:
         if self.has_role(Role.SECRETARIAT):
             return [r for r in Role.values if r != Role.ADMIN]
         return []
+
+
+def require(allowed: bool) -> None:
+    """Refuse (403) an action the person's roles do not allow; pages, API and services share it."""
+    if not allowed:
+        from django.core.exceptions import PermissionDenied
+        from django.utils.translation import gettext as _
+
+        raise PermissionDenied(_("You may not do this."))

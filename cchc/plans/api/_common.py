@@ -1,6 +1,5 @@
 """The plans API's router and the lookups its endpoints share."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
@@ -14,11 +13,6 @@ PAGE = 50
 
 
 # Helpers -----------------------------------------------------------------------------
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:

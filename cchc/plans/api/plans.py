@@ -7,9 +7,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from cchc.accounts.access import require
+
 from .. import services
 from ..models import Plan, ReformArea, Task
-from ._common import PAGE, _plan, _require, _task, _unit, _units, router
+from ._common import PAGE, _plan, _task, _unit, _units, router
 from .schemas import AreaIn, AreaOut, PlanIn, PlanOut, ReasonIn, TaskFilter, TaskIn, TaskOut
 
 # Plans and areas ---------------------------------------------------------------------
@@ -28,7 +30,7 @@ def plan_get(request: HttpRequest, plan_id: int) -> Any:
 
 @router.post("", response={201: PlanOut}, operation_id="plan_create")
 def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
-    _require(Plan.can_manage(request.user))
+    require(Plan.can_manage(request.user))
     data = payload.dict()
     data["issuing_unit"] = _unit(data.pop("issuing_unit_id"))
     parent_id = data.pop("parent_id")
@@ -44,7 +46,7 @@ def area_list(request: HttpRequest, plan_id: int) -> Any:
 @router.post("/{int:plan_id}/areas", response={201: AreaOut}, operation_id="area_create")
 def area_create(request: HttpRequest, plan_id: int, payload: AreaIn) -> Any:
     plan = _plan(request, plan_id)
-    _require(Plan.can_manage(request.user))
+    require(Plan.can_manage(request.user))
     return Status(201, services.create_area(plan, by=request.user, **payload.dict()))
 
 
@@ -71,7 +73,7 @@ def task_get(request: HttpRequest, task_id: int) -> Any:
 @router.post("/{int:plan_id}/tasks", response={201: TaskOut}, operation_id="task_create")
 def task_create(request: HttpRequest, plan_id: int, payload: TaskIn) -> Any:
     plan = _plan(request, plan_id)
-    _require(Plan.can_manage(request.user))
+    require(Plan.can_manage(request.user))
     data = payload.dict()
     data["area"] = get_object_or_404(plan.areas, pk=data.pop("area_id"))
     data["lead_unit"] = _unit(data.pop("lead_unit_id"))
@@ -85,5 +87,5 @@ def task_create(request: HttpRequest, plan_id: int, payload: TaskIn) -> Any:
 @router.post("/tasks/{int:task_id}/cancel", response=TaskOut, operation_id="task_cancel")
 def task_cancel(request: HttpRequest, task_id: int, payload: ReasonIn) -> Any:
     task = _task(request, task_id)
-    _require(Plan.can_manage(request.user))
+    require(Plan.can_manage(request.user))
     return services.cancel_task(task, reason=payload.reason, by=request.user)

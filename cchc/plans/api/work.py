@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from cchc.accounts.access import require
+
 from .. import services
 from ..models import Assignment, ExtensionRequest, Obstacle, Plan, Task, UrgingNotice
 from ..queries import can_answer, having_status
-from ._common import PAGE, _assignment, _report, _require, _unit, router
+from ._common import PAGE, _assignment, _report, _unit, router
 from .schemas import (
     AnswerIn,
     AssignmentFilter,
@@ -82,7 +84,7 @@ def report_list(request: HttpRequest, assignment_id: int) -> Any:
 def report_create(request: HttpRequest, assignment_id: int, payload: ReportIn) -> Any:
     """Save a draft progress report (evidence files are uploaded on the page)."""
     assignment = _assignment(request, assignment_id)
-    _require(assignment.can_report(request.user))
+    require(assignment.can_report(request.user))
     report = services.save_progress_report(assignment, by=request.user, **payload.dict())
     return Status(201, report)
 
@@ -90,21 +92,21 @@ def report_create(request: HttpRequest, assignment_id: int, payload: ReportIn) -
 @router.post("/reports/{int:report_id}/submit", response=ReportOut, operation_id="report_submit")
 def report_submit(request: HttpRequest, report_id: int) -> Any:
     report = _report(request, report_id)
-    _require(report.assignment.can_submit(request.user))
+    require(report.assignment.can_submit(request.user))
     return services.submit_progress_report(report, by=request.user)
 
 
 @router.post("/reports/{int:report_id}/accept", response=ReportOut, operation_id="report_accept")
 def report_accept(request: HttpRequest, report_id: int, payload: CommentIn) -> Any:
     report = _report(request, report_id)
-    _require(report.assignment.can_review(request.user))
+    require(report.assignment.can_review(request.user))
     return services.accept_progress_report(report, by=request.user, comment=payload.comment)
 
 
 @router.post("/reports/{int:report_id}/return", response=ReportOut, operation_id="report_return")
 def report_return(request: HttpRequest, report_id: int, payload: CommentIn) -> Any:
     report = _report(request, report_id)
-    _require(report.assignment.can_review(request.user))
+    require(report.assignment.can_review(request.user))
     return services.return_progress_report(report, comment=payload.comment, by=request.user)
 
 
@@ -118,7 +120,7 @@ def report_return(request: HttpRequest, report_id: int, payload: CommentIn) -> A
 )
 def extension_create(request: HttpRequest, assignment_id: int, payload: ExtensionIn) -> Any:
     assignment = _assignment(request, assignment_id)
-    _require(assignment.can_report(request.user))
+    require(assignment.can_report(request.user))
     return Status(201, services.request_extension(assignment, by=request.user, **payload.dict()))
 
 
@@ -130,7 +132,7 @@ def extension_create(request: HttpRequest, assignment_id: int, payload: Extensio
 def extension_decide(request: HttpRequest, extension_id: int, payload: DecisionIn) -> Any:
     queryset = ExtensionRequest.objects.visible_to(request.user).select_related("assignment")
     extension = get_object_or_404(queryset, pk=extension_id)
-    _require(extension.assignment.can_review(request.user))
+    require(extension.assignment.can_review(request.user))
     return services.decide_extension(extension, by=request.user, **payload.dict())
 
 
@@ -141,7 +143,7 @@ def extension_decide(request: HttpRequest, extension_id: int, payload: DecisionI
 )
 def obstacle_create(request: HttpRequest, assignment_id: int, payload: ObstacleIn) -> Any:
     assignment = _assignment(request, assignment_id)
-    _require(assignment.can_report(request.user) or assignment.can_review(request.user))
+    require(assignment.can_report(request.user) or assignment.can_review(request.user))
     data = payload.dict()
     data["answer_unit"] = _unit(data.pop("answer_unit_id"))
     return Status(201, services.raise_obstacle(assignment, by=request.user, **data))
@@ -152,7 +154,7 @@ def obstacle_create(request: HttpRequest, assignment_id: int, payload: ObstacleI
 )
 def obstacle_answer(request: HttpRequest, obstacle_id: int, payload: AnswerIn) -> Any:
     obstacle = get_object_or_404(Obstacle.objects.visible_to(request.user), pk=obstacle_id)
-    _require(can_answer(obstacle, request.user))
+    require(can_answer(obstacle, request.user))
     return services.answer_obstacle(obstacle, answer=payload.answer, by=request.user)
 
 
@@ -177,7 +179,7 @@ def urging_get(request: HttpRequest, notice_id: int) -> Any:
 
 @router.post("/urging", response={201: UrgingOut}, operation_id="urging_create")
 def urging_create(request: HttpRequest, payload: UrgingIn) -> Any:
-    _require(Plan.can_manage(request.user))
+    require(Plan.can_manage(request.user))
     data = payload.dict()
     ids = data.pop("assignment_ids")
     assignments = list(Assignment.objects.visible_to(request.user).filter(pk__in=ids))

@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.accounts.access import require
 from cchc.accounts.models import User
 from cchc.core.audit import record_event
 from cchc.core.notify import notify
 from cchc.units.models import Unit
 
 from ..models import Assignment, ExtensionRequest, Obstacle, ProgressReport
-from ._common import _focal_points, _require, _require_open, _save, _secretariat, _url
+from ._common import _focal_points, _require_open, _save, _secretariat, _url
 
 # --- extensions ---------------------------------------------------------------------------
 
@@ -25,7 +26,7 @@ def request_extension(
     assignment: Assignment, *, requested_deadline: datetime.date, reason: str, by: User
 ) -> ExtensionRequest:
     """The unit asks the secretariat for a later deadline, giving a reason."""
-    _require(assignment.can_report(by))
+    require(assignment.can_report(by))
     _require_open(assignment)
     if requested_deadline <= assignment.deadline:
         raise ValidationError({"requested_deadline": _("Ask for a date after the deadline.")})
@@ -73,7 +74,7 @@ def decide_extension(
 ) -> ExtensionRequest:
     """Approve (the deadline moves) or refuse (it stays) a pending extension request."""
     assignment = request.assignment
-    _require(assignment.can_review(by))
+    require(assignment.can_review(by))
     if request.status != ExtensionRequest.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
     if approve:
@@ -110,7 +111,7 @@ def raise_obstacle(
     by: User,
 ) -> Obstacle:
     """Record an obstacle or recommendation that `answer_unit` must answer by `answer_due`."""
-    _require(assignment.can_report(by) or assignment.can_review(by))
+    require(assignment.can_report(by) or assignment.can_review(by))
     if report is not None and report.assignment_id != assignment.pk:
         raise ValidationError({"report": _("This report belongs to another assignment.")})
     obstacle = Obstacle(
@@ -136,7 +137,7 @@ def raise_obstacle(
 @transaction.atomic
 def answer_obstacle(obstacle: Obstacle, *, answer: str, by: User) -> Obstacle:
     """Answer an obstacle: a manager or someone of the unit that must answer."""
-    _require(
+    require(
         by.is_authenticated
         and (by.access.can_manage_units or obstacle.answer_unit_id in by.access.own_unit_ids)
     )

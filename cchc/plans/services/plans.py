@@ -11,13 +11,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cchc.accounts.access import require
 from cchc.accounts.models import User
 from cchc.core.audit import record_event
 from cchc.core.models import Attachment
 from cchc.units.models import Unit
 
 from ..models import Plan, ReformArea
-from ._common import _changed, _check_fields, _require, _save, _store_files
+from ._common import _changed, _check_fields, _save, _store_files
 
 # The seven areas of Plan 664/KH-UBND (six contents plus direction and management).
 DEFAULT_AREAS = (
@@ -89,7 +90,7 @@ def create_plan(
     by: User,
 ) -> Plan:
     """Create a reform plan with its reminder policy."""
-    _require(Plan.can_manage(by))
+    require(Plan.can_manage(by))
     plan = Plan(
         number=number.strip(),
         title=title.strip(),
@@ -115,7 +116,7 @@ def create_plan(
 @transaction.atomic
 def update_plan(plan: Plan, *, by: User, **fields: Any) -> Plan:
     """Change some fields of `plan`; nothing is written when no value differs."""
-    _require(Plan.can_manage(by))
+    require(Plan.can_manage(by))
     _check_fields(fields, PLAN_FIELDS)
     if "remind_days_before" in fields:
         fields["remind_days_before"] = _reminder_days(fields["remind_days_before"])
@@ -132,7 +133,7 @@ def update_plan(plan: Plan, *, by: User, **fields: Any) -> Plan:
 @transaction.atomic
 def attach_plan_document(plan: Plan, upload: UploadedFile, *, by: User) -> Attachment:
     """Store the signed plan (PDF or Word) and make it the plan's document."""
-    _require(Plan.can_manage(by))
+    require(Plan.can_manage(by))
     (attachment,) = _store_files(plan, [upload], field="document", by=by, kinds=PLAN_DOCUMENT_KINDS)
     plan.document = attachment
     _save(plan, by=by, update_fields=["document"])
@@ -143,7 +144,7 @@ def attach_plan_document(plan: Plan, upload: UploadedFile, *, by: User) -> Attac
 @transaction.atomic
 def seed_default_areas(plan: Plan, *, by: User) -> list[ReformArea]:
     """Add the seven areas of Plan 664 that `plan` lacks; return all seven, in order."""
-    _require(Plan.can_manage(by))
+    require(Plan.can_manage(by))
     existing = {a.code: a for a in plan.areas.all()}
     areas, added = [], []
     for position, (code, name) in enumerate(DEFAULT_AREAS, start=1):
@@ -161,7 +162,7 @@ def seed_default_areas(plan: Plan, *, by: User) -> list[ReformArea]:
 @transaction.atomic
 def create_area(plan: Plan, *, code: str, name: str, position: int, by: User) -> ReformArea:
     """Add one reform area to `plan`."""
-    _require(Plan.can_manage(by))
+    require(Plan.can_manage(by))
     code = code.strip()
     if plan.areas.filter(code__iexact=code).exists():
         raise ValidationError({"code": _("This plan already has an area with this code.")})

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.accounts.access import require
 from cchc.accounts.models import User
 from cchc.core.audit import record_event
 from cchc.core.notify import notify
@@ -17,7 +18,6 @@ from cchc.core.notify import notify
 from ..models import Assignment, ProgressReport
 from ._common import (
     _focal_points,
-    _require,
     _require_open,
     _save,
     _secretariat,
@@ -53,7 +53,7 @@ def save_progress_report(
     report: ProgressReport | None = None,
 ) -> ProgressReport:
     """Write (or rewrite) the unit's draft report on `assignment`, with evidence files."""
-    _require(assignment.can_report(by))
+    require(assignment.can_report(by))
     _require_open(assignment)
     report = _editable_report(assignment, report)
     if is_completion and percent != 100:
@@ -73,7 +73,7 @@ def save_progress_report(
 def submit_progress_report(report: ProgressReport, *, by: User) -> ProgressReport:
     """The head of unit sends the report to the secretariat."""
     assignment = report.assignment
-    _require(assignment.can_submit(by))
+    require(assignment.can_submit(by))
     if report.status not in (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED):
         raise ValidationError(_("Only a draft or returned report can be submitted."))
     _require_open(assignment)
@@ -117,7 +117,7 @@ def accept_progress_report(
 ) -> ProgressReport:
     """Accept a submitted report; a completion report completes the assignment."""
     assignment = report.assignment
-    _require(assignment.can_review(by))
+    require(assignment.can_review(by))
     _require_submitted(report)
     if report.is_completion:
         _require_open(assignment)
@@ -135,7 +135,7 @@ def accept_progress_report(
 def return_progress_report(report: ProgressReport, *, comment: str, by: User) -> ProgressReport:
     """Send a submitted report back to the unit with a comment saying why."""
     assignment = report.assignment
-    _require(assignment.can_review(by))
+    require(assignment.can_review(by))
     _require_submitted(report)
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the report is returned.")})

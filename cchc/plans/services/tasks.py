@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from cchc.accounts.access import require
 from cchc.accounts.models import User
 from cchc.core.audit import record_event
 from cchc.units.models import Unit
 
 from ..calculations import occurrences
 from ..models import Assignment, Plan, ReformArea, Task
-from ._common import _changed, _check_fields, _require, _save
+from ._common import _changed, _check_fields, _save
 
 SCOPE_KINDS = {
     Task.Scope.ALL_DEPARTMENTS: (Unit.Kind.DEPARTMENT,),
@@ -103,7 +104,7 @@ def create_task(
     by: User,
 ) -> Task:
     """Create a task and fan it out into one assignment per unit (and period)."""
-    _require(Plan.can_manage(by))
+    require(Plan.can_manage(by))
     task = Task(
         plan=plan,
         area=area,
@@ -196,7 +197,7 @@ def _fan_out(task: Task, *, by: User, selected: Sequence[Unit] = ()) -> list[Ass
 @transaction.atomic
 def fan_out(task: Task, *, by: User) -> list[Assignment]:
     """Create the assignments `task` is missing (none twice); return the new ones."""
-    _require(Plan.can_manage(by))
+    require(Plan.can_manage(by))
     if task.cancelled_at is not None:
         raise ValidationError(_("This task is cancelled."))
     return _fan_out(task, by=by)
@@ -215,7 +216,7 @@ def _move_deadlines(task: Task, *, by: User) -> None:
 @transaction.atomic
 def update_task(task: Task, *, by: User, **fields: Any) -> Task:
     """Change some fields of `task`; new coordinating units get their assignments."""
-    _require(Plan.can_manage(by))
+    require(Plan.can_manage(by))
     _check_fields(fields, TASK_FIELDS)
     coordinating = fields.pop("coordinating_units", None)
     changes = _changed(task, fields)
@@ -249,7 +250,7 @@ def _cancel(obj: Task | Assignment, *, reason: str, by: User, verb: str) -> None
 @transaction.atomic
 def cancel_task(task: Task, *, reason: str, by: User) -> Task:
     """Cancel a task with a reason: all its assignments leave every figure."""
-    _require(Plan.can_manage(by))
+    require(Plan.can_manage(by))
     _cancel(task, reason=reason, by=by, verb="task.cancelled")
     return task
 
@@ -257,6 +258,6 @@ def cancel_task(task: Task, *, reason: str, by: User) -> Task:
 @transaction.atomic
 def cancel_assignment(assignment: Assignment, *, reason: str, by: User) -> Assignment:
     """Cancel one unit's assignment with a reason."""
-    _require(assignment.can_review(by))
+    require(assignment.can_review(by))
     _cancel(assignment, reason=reason, by=by, verb="assignment.cancelled")
     return assignment

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.accounts.access import require
 from cchc.accounts.models import User
 from cchc.accounts.roles import Role
 from cchc.core.audit import record_event
@@ -20,7 +21,7 @@ from cchc.core.notify import notify
 from cchc.units.models import Unit
 
 from ..models import Assignment, Plan, UrgingNotice
-from ._common import _absolute, _focal_points, _require, _save, _store_files
+from ._common import _absolute, _focal_points, _save, _store_files
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -93,7 +94,7 @@ def issue_urging_notice(
     by: User,
 ) -> UrgingNotice:
     """Issue a numbered urging notice (.docx) to the units of `assignments` and tell them."""
-    _require(Plan.can_manage(by))
+    require(Plan.can_manage(by))
     chosen = list(assignments)
     if not chosen:
         raise ValidationError({"assignments": _("Choose at least one assignment.")})

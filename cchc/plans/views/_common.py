@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 
+from cchc.accounts.access import require
 from cchc.core.uploads import UploadRejected
 from cchc.core.views import _content_disposition
 
@@ -16,12 +17,6 @@ from ..models import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def require(allowed: bool) -> None:
-    """403 when the person sees the object but may not take the action."""
-    if not allowed:
-        raise PermissionDenied
 
 
 def require_manager(request: HttpRequest) -> None:
