@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cchc.units",
     "cchc.accounts",
     "cchc.plans",
+    "cchc.scoring",
 ]
 
 MIDDLEWARE = [
