@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +20,10 @@ from .sets import CriteriaSet
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
+
+
+class ImmutableError(Exception):
+    """A published result was about to be changed."""
 
 
 class Stage(models.TextChoices):
@@ -230,6 +234,11 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.round} r{self.revision}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError(_("Published results never change; publish a revision."))
+        super().save(*args, **kwargs)
+
 
 class PublishedResult(models.Model):
     """One unit's line of a publication (immutable, like the publication)."""
@@ -253,3 +262,8 @@ class PublishedResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.index}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError(_("Published results never change; publish a revision."))
+        super().save(*args, **kwargs)

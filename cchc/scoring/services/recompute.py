@@ -1,0 +1,181 @@
+"""Keep the derived figures of score sheets: points by method, totals, indices, areas.
+
+The scores (what people declared and appraised) are the record; the totals on each sheet
+are derived from them by `calculations` and rewritten here. A whole round is recomputed
+with one query for the criteria of each set and one for all the scores, then two bulk
+updates (`bench/scoring.py` times it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from .. import calculations as calc
+from .. import metrics
+from ..calculations import NA, Node
+from ..models import CriteriaSet, Criterion, Round, Score, ScoreSheet
+
+
+@dataclass(frozen=True)
+class SetShape:
+    """What the arithmetic needs of a criteria set, read once."""
+
+    criteria_set: CriteriaSet
+    criteria: dict[int, Criterion]
+    nodes: list[Node]
+    areas: list[Criterion]
+    bands: list[tuple[str, Decimal]]
+
+    @classmethod
+    def of(cls, criteria_set: CriteriaSet) -> SetShape:
+        criteria = {c.pk: c for c in criteria_set.criteria.order_by("position")}
+        nodes = [
+            Node(c.pk, c.parent_id, c.max_points, c.kind, scored=bool(c.method))
+            for c in criteria.values()
+        ]
+        areas = [c for c in criteria.values() if c.parent_id is None and c.kind == "normal"]
+        bands = [(b.label, b.min_percent) for b in criteria_set.bands.all()]
+        return cls(criteria_set, criteria, nodes, areas, bands)
+
+    def totals(self, points: dict[Hashable, Decimal | str | None]) -> calc.Totals:
+        return calc.sheet_totals(
+            self.nodes,
+            points,
+            rounding=self.criteria_set.rounding,
+            cap_at_maximum=self.criteria_set.cap_at_maximum,
+        )
+
+
+def self_points(score: Score, criterion: Criterion) -> Decimal | str | None:
+    """The unit's points for a score by the criterion's method (NA when not applicable).
+
+    Input that no longer scores (it was valid when entered) counts as not scored.
+    """
+    inputs = score.inputs()
+    if calc.is_not_applicable(criterion.method, criterion.params, inputs):
+        return NA
+    try:
+        return calc.node_points(criterion.method, criterion.params, criterion.max_points, inputs)
+    except calc.ScoringError:
+        return None
+
+
+def _appraised(score: Score, own: Decimal | str | None) -> Decimal | str | None:
+    if own == NA:
+        return NA
+    for points in (score.round_2_points, score.round_1_points):
+        if points is not None:
+            return points
+    return own
+
+
+def _area_rows(shape: SetShape, totals: calc.Totals, rounding: str) -> list[dict]:
+    rows = []
+    for area in shape.areas:
+        result = totals.nodes[area.pk]
+        index = result.index(rounding)
+        rows.append(
+            {
+                "code": area.code,
+                "name": area.name,
+                "points": str(result.points),
+                "maximum": str(result.maximum),
+                "index": None if index is None else str(index),
+            }
+        )
+    return rows
+
+
+def apply_totals(sheet: ScoreSheet, shape: SetShape, scores: Sequence[Score]) -> list[Score]:
+    """Recompute `sheet` in memory from its scores; return the scores whose own points
+    changed (the caller saves)."""
+    own: dict[Hashable, Decimal | str | None] = {}
+    appraised: dict[Hashable, Decimal | str | None] = {}
+    changed = []
+    for score in scores:
+        criterion = shape.criteria[score.criterion_id]
+        points = self_points(score, criterion)
+        stored = None if points == NA else points
+        if score.self_points != stored:
+            score.self_points = stored
+            changed.append(score)
+        own[criterion.pk] = points
+        appraised[criterion.pk] = _appraised(score, points)
+    rounding = shape.criteria_set.rounding
+    mine, final = shape.totals(own), shape.totals(appraised)
+    sheet.self_total, sheet.self_index = mine.total, mine.index
+    sheet.appraised_total, sheet.index, sheet.maximum = final.total, final.index, final.maximum
+    sheet.missing = mine.missing
+    sheet.areas = _area_rows(shape, final, rounding)
+    return changed
+
+
+SHEET_TOTALS = ["self_total", "self_index", "appraised_total", "index", "maximum", "missing"]
+
+
+@transaction.atomic
+def recompute_sheet(sheet: ScoreSheet) -> ScoreSheet:
+    shape = SetShape.of(sheet.criteria_set)
+    scores = list(sheet.scores.all())
+    changed = apply_totals(sheet, shape, scores)
+    Score.objects.bulk_update(changed, ["self_points"])
+    ScoreSheet.objects.filter(pk=sheet.pk).update(
+        areas=sheet.areas, **{f: getattr(sheet, f) for f in SHEET_TOTALS}
+    )
+    return sheet
+
+
+@transaction.atomic
+def recompute_round(round_: Round) -> int:
+    """Recompute every sheet of the round; return how many."""
+    shapes = {s.pk: SetShape.of(s) for s in round_.criteria_sets.all()}
+    sheets = list(round_.sheets.all())
+    by_sheet: dict[int, list[Score]] = defaultdict(list)
+    for score in Score.objects.filter(sheet__round=round_).order_by():
+        by_sheet[score.sheet_id].append(score)
+    changed: list[Score] = []
+    for sheet in sheets:
+        changed += apply_totals(sheet, shapes[sheet.criteria_set_id], by_sheet[sheet.pk])
+    Score.objects.bulk_update(changed, ["self_points"], batch_size=2000)
+    ScoreSheet.objects.bulk_update(sheets, [*SHEET_TOTALS, "areas"], batch_size=500)
+    return len(sheets)
+
+
+def metric_criteria(criteria: Iterable[Criterion]) -> dict[str, list[int]]:
+    """Criterion ids by the metric they read."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for c in criteria:
+        key = c.params.get("metric") if c.method in (calc.Method.METRIC, calc.Method.SURVEY) else ""
+        if key:
+            found[key].append(c.pk)
+    return found
+
+
+@transaction.atomic
+def refresh_metrics(round_: Round) -> int:
+    """Read every metric the round's criteria use, for every unit, into the scores.
+
+    One call per metric (each a grouped query); returns how many scores changed.
+    """
+    criteria = Criterion.objects.filter(criteria_set__rounds=round_)
+    wanted = metric_criteria(criteria)
+    if not wanted:
+        return 0
+    unit_of = dict(round_.sheets.values_list("pk", "unit_id"))
+    readings = {key: metrics.read(key, set(unit_of.values()), round_.year) for key in wanted}
+    metric_of = {pk: key for key, pks in wanted.items() for pk in pks}
+    changed = []
+    scores = Score.objects.filter(sheet__round=round_, criterion_id__in=metric_of)
+    for score in scores:
+        reading = readings[metric_of[score.criterion_id]][unit_of[score.sheet_id]]
+        data = {"metric": metric_of[score.criterion_id], **reading.data}
+        if score.metric_value != reading.percent or score.metric_data != data:
+            score.metric_value, score.metric_data = reading.percent, data
+            changed.append(score)
+    Score.objects.bulk_update(changed, ["metric_value", "metric_data"], batch_size=2000)
+    return len(changed)
