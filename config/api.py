@@ -22,6 +22,7 @@ from ninja.security import SessionAuth
 from cchc.accounts.api import TokenAuth
 from cchc.accounts.api import router as accounts_router
 from cchc.plans.api import router as plans_router
+from cchc.scoring.api import router as scoring_router
 from cchc.units.api import router as units_router
 
 api = NinjaAPI(
@@ -90,3 +91,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/accounts", accounts_router)
 api.add_router("/units", units_router)
 api.add_router("/plans", plans_router)
+api.add_router("/par-index", scoring_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("cchc.accounts.urls")),
     path("units/", include("cchc.units.urls")),
     path("plans/", include("cchc.plans.urls")),
+    path("par-index/", include("cchc.scoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

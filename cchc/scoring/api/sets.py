@@ -1,0 +1,3 @@
+"""PAR Index API: sets."""
+
+from ._common import router  # noqa: F401

@@ -1,0 +1,1 @@
+"""HTML pages of the PAR Index (function views, thin): each module lists its own urlpatterns."""
