@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -110,3 +111,11 @@ def appraisers_of(round_: Round) -> QuerySet[User]:
 
 def council_members() -> QuerySet[User]:
     return User.objects.holding(role=Role.COUNCIL_MEMBER)
+
+
+def url(obj: models.Model) -> str:
+    """The page of `obj` for a notification ("" where it has none yet)."""
+    try:
+        return obj.get_absolute_url()  # type: ignore[attr-defined]
+    except NoReverseMatch:
+        return ""

@@ -16,7 +16,7 @@ from cchc.core.notify import notify
 
 from .. import calculations as calc
 from ..models import Score, ScoreSheet, Stage
-from ._common import appraisers_of, require_status, require_window, save, unit_people
+from ._common import appraisers_of, require_status, require_window, save, unit_people, url
 from .recompute import recompute_sheet
 
 Status = ScoreSheet.Status
@@ -131,7 +131,7 @@ def close_round_1(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
         unit_people(sheet.unit_id),
         verb="sheet.appraised_1",
         text=text,
-        url=sheet.get_absolute_url(),
+        url=url(sheet),
         email_subject=text,
         email_body=text,
     )
@@ -190,9 +190,7 @@ def send_explanations(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
         "unit": sheet.unit,
         "round": sheet.round.name,
     }
-    notify(
-        appraisers_of(sheet.round), verb="sheet.explained", text=text, url=sheet.get_absolute_url()
-    )
+    notify(appraisers_of(sheet.round), verb="sheet.explained", text=text, url=url(sheet))
     return sheet
 
 
@@ -217,7 +215,5 @@ def close_round_2(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
         "round": sheet.round.name,
         "index": sheet.index,
     }
-    notify(
-        unit_people(sheet.unit_id), verb="sheet.finalised", text=text, url=sheet.get_absolute_url()
-    )
+    notify(unit_people(sheet.unit_id), verb="sheet.finalised", text=text, url=url(sheet))
     return sheet

@@ -17,7 +17,15 @@ from cchc.core.notify import notify
 
 from .. import calculations as calc
 from ..models import CouncilApproval, Publication, PublishedResult, Round, Score, ScoreSheet, Stage
-from ._common import council_members, require_status, require_window, save, secretariat, unit_people
+from ._common import (
+    council_members,
+    require_status,
+    require_window,
+    save,
+    secretariat,
+    unit_people,
+    url,
+)
 from .recompute import SetShape, recompute_round, recompute_sheet
 
 
@@ -41,7 +49,7 @@ def compile_round(round_: Round, *, by: User) -> Round:
         council_members(),
         verb="round.compiled",
         text=text,
-        url=round_.get_absolute_url(),
+        url=url(round_),
         email_subject=text,
         email_body=text,
     )
@@ -70,7 +78,7 @@ def approve_round(round_: Round, *, by: User, comment: str = "") -> CouncilAppro
         text = _("%(round)s: the council approved the results; they can be published.") % {
             "round": round_.name
         }
-        notify(secretariat(), verb="round.approved", text=text, url=round_.get_absolute_url())
+        notify(secretariat(), verb="round.approved", text=text, url=url(round_))
     return approval
 
 
@@ -151,7 +159,7 @@ def publish_round(round_: Round, *, by: User) -> Publication:
         people,
         verb="round.published",
         text=text,
-        url=round_.get_absolute_url(),
+        url=url(round_),
         email_subject=text,
         email_body=text,
     )
@@ -196,9 +204,7 @@ def correct_published_score(score: Score, *, points: Decimal, reason: str, by: U
         "round": round_.name,
         "reason": reason.strip(),
     }
-    notify(
-        unit_people(sheet.unit_id), verb="round.revised", text=text, url=round_.get_absolute_url()
-    )
+    notify(unit_people(sheet.unit_id), verb="round.revised", text=text, url=url(round_))
     return publication
 
 

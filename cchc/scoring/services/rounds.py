@@ -29,7 +29,7 @@ from ..models import (
     Stage,
     UnitGroup,
 )
-from ._common import save, unit_people
+from ._common import save, unit_people, url
 from .recompute import recompute_round, refresh_metrics
 
 SCHEDULE = [
@@ -169,7 +169,7 @@ def _tell_units(round_: Round, sheets: list[ScoreSheet]) -> None:
             unit_people(sheet.unit_id),
             verb="round.opened",
             text=text,
-            url=sheet.get_absolute_url(),
+            url=url(sheet),
             email_subject=round_.name,
             email_body=text,
         )
@@ -225,7 +225,7 @@ def grant_exception(
         unit_people(unit.pk),
         verb="round.exception_granted",
         text=text,
-        url=round_.get_absolute_url(),
+        url=url(round_),
     )
     return exception
 
@@ -261,7 +261,7 @@ def assign_appraiser(
         data={"area": area_code, "appraiser": appraiser.pk},
     )
     text = _("%(round)s: you appraise area %(area)s.") % {"round": round_.name, "area": area_code}
-    notify([appraiser], verb="round.appraiser_assigned", text=text, url=round_.get_absolute_url())
+    notify([appraiser], verb="round.appraiser_assigned", text=text, url=url(round_))
     return assignment
 
 

@@ -22,7 +22,7 @@ from cchc.core.uploads import UploadRejected
 
 from .. import calculations as calc
 from ..models import Criterion, Evidence, Score, ScoreSheet, Stage
-from ._common import appraisers_of, require_status, require_window, save, secretariat
+from ._common import appraisers_of, require_status, require_window, save, secretariat, url
 from .recompute import recompute_sheet
 
 DECLARED = ("numerator", "denominator", "value", "choice", "entered_points", "not_applicable")
@@ -214,7 +214,7 @@ def referable(sheet: ScoreSheet, user: User) -> list[Reference]:
             r.pk,
             _("Progress report on task %(task)s (%(date)s)")
             % {"task": r.assignment.task.code, "date": r.created_at.strftime("%d/%m/%Y")},
-            r.assignment.get_absolute_url(),
+            url(r.assignment),
         )
         for r in reports
     ]
@@ -223,7 +223,7 @@ def referable(sheet: ScoreSheet, user: User) -> list[Reference]:
             "urging_notice",
             n.pk,
             _("Urging notice %(number)s: %(subject)s") % {"number": n, "subject": n.subject},
-            n.get_absolute_url() if hasattr(n, "get_absolute_url") else "",
+            url(n) if hasattr(n, "get_absolute_url") else "",
         )
         for n in notices
     ]
@@ -356,7 +356,7 @@ def submit_sheet(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
         people,
         verb="sheet.submitted",
         text=text,
-        url=sheet.get_absolute_url(),
+        url=url(sheet),
         email_subject=text,
         email_body=text,
     )
