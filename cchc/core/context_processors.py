@@ -18,6 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     access = user.access
     items = [(reverse("core:home"), _("My work"))]
     items += _plan_items(access)
+    if access.roles:
+        items.append((reverse("scoring:round_list"), _("PAR Index")))
     if access.sees_all_units:
         items.append((reverse("units:unit-list"), _("Units")))
     elif access.own_unit_ids:
