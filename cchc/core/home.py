@@ -88,6 +88,12 @@ def _plan_items(user: User, today: datetime.date) -> list[TodoItem]:
     return [TodoItem(text, url, n) for n, text, url in candidates if n]
 
 
+def _scoring_items(user: User) -> list[TodoItem]:
+    from cchc.scoring.todo import scoring_items
+
+    return [TodoItem(text, url, n) for n, text, url in scoring_items(user)]
+
+
 def todo_for(user: User) -> Todo:
     today = timezone.localdate()
     access = user.access
@@ -96,6 +102,7 @@ def todo_for(user: User) -> Todo:
         todo.items.extend(_manager_items(today))
     if access.roles:
         todo.items.extend(_plan_items(user, today))
+        todo.items.extend(_scoring_items(user))
     if access.own_unit_ids:
         from cchc.units.models import Unit
 
