@@ -156,7 +156,7 @@ def test_xlsx_export_then_import_gives_an_identical_tree(small_set, home_affairs
     assert event.data == {"file": "bo-tieu-chi.xlsx", "format": "xlsx", "criteria": 12, "bands": 5}
 
 
-def test_xlsx_round_trip_in_vietnamese(small_set, home_affairs_officer, settings):
+def test_xlsx_round_trip_in_vietnamese(small_set, home_affairs_officer):
     from django.utils import translation
 
     with translation.override("vi"):
@@ -527,3 +527,15 @@ def test_a_set_locked_meanwhile_is_refused(small_set, home_affairs_officer):
         update_criteria_set(stale, by=home_affairs_officer, notes="x")
 
     assert Band.objects.filter(criteria_set=small_set).count() == 5
+
+
+def test_update_to_a_taken_name_is_refused(small_set, home_affairs_officer):
+    from .factories import make_criteria_set
+
+    other = make_criteria_set(name="Bộ khác")
+
+    with pytest.raises(ValidationError):
+        update_criteria_set(other, by=home_affairs_officer, name=small_set.name)
+
+    other.refresh_from_db()
+    assert other.name == "Bộ khác"
