@@ -86,8 +86,8 @@ def _check_step(params: Mapping[str, Any], max_points: Decimal) -> list[str]:
     if "step" not in params:
         return []
     step = _decimal(params["step"])
-    if step is None or step <= 0:
-        return [_("The step must be a positive number.")]
+    if step is None or step < CENT or step != step.quantize(CENT):
+        return [_("The step must be a number of at least 0.01, with at most 2 decimals.")]
     if max_points % step:
         return [_("The maximum is not a multiple of the step %(step)s.") % {"step": step}]
     return []
@@ -184,7 +184,9 @@ def check_points(points: Decimal, max_points: Decimal, step: Decimal | None = No
             _("Points must be between 0 and %(max)s; %(points)s was entered.")
             % {"max": max_points, "points": points}
         )
-    if step and points % step:
+    if points != points.quantize(CENT):
+        raise ScoringError(_("Points have at most 2 decimals."))
+    if step and step >= CENT and points % step:
         raise ScoringError(_("Points go in steps of %(step)s.") % {"step": step})
     return points
 
@@ -262,6 +264,8 @@ def _bands(params: Mapping[str, Any], max_points: Decimal, inputs: Inputs) -> De
 def _from_metric(params: Mapping[str, Any], max_points: Decimal, inputs: Inputs) -> Decimal | None:
     if inputs.metric is None:
         return None
+    if inputs.metric < 0:
+        raise ScoringError(_("A metric is a percent from 0 to 100."))
     if "bands" in params:
         return band_points(inputs.metric, params["bands"])
     return threshold_points(inputs.metric, max_points, _decimal(params.get("threshold")))
@@ -305,6 +309,8 @@ def node_points(
     """
     if is_not_applicable(method, params, inputs):
         return None
+    if method not in Method.values:
+        raise ScoringError(_("Unknown scoring method “%(method)s”.") % {"method": method})
     points = _SCORERS[Method(method)](params, max_points, inputs)
     return None if points is None else min(quantize(points), max_points)
 
@@ -320,7 +326,7 @@ class Node:
     parent: Hashable | None
     max_points: Decimal
     kind: str = "normal"  # normal | bonus | penalty
-    scored: bool = True  # a leaf with a method
+    scored: bool = True  # a leaf with a method; an empty bonus/penalty line is not "missing"
 
 
 @dataclass(frozen=True)
@@ -386,7 +392,8 @@ def _fold(
         if value == NA:
             result = Result(ZERO, ZERO)
         elif value is None:
-            result = Result(ZERO, node.max_points, missing=1 if node.scored else 0)
+            counts = node.scored and node.kind == "normal"
+            result = Result(ZERO, node.max_points, missing=1 if counts else 0)
         else:
             result = Result(min(Decimal(value), node.max_points), node.max_points)
     else:

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts.access import require
@@ -31,6 +30,7 @@ from ..models import (
 )
 from ._common import save, unit_people, url
 from .recompute import recompute_round, refresh_metrics
+from .sets import lock_criteria_set
 
 SCHEDULE = [
     "self_from",
@@ -117,12 +117,8 @@ def open_round(
         setattr(round_, field, schedule[field])
     save(round_, by=by)
     round_.criteria_sets.set(by_group.values())
-    now = timezone.now()
     for s in by_group.values():
-        if s.locked_at is None:
-            s.locked_at = now
-            save(s, by=by, update_fields=["locked_at"])
-            record_event(s, "criteria_set.locked", by=by, data={"round": round_.pk})
+        lock_criteria_set(s, by=by)
     chosen = units_in_scope(by_group, schedule["self_from"]) if units is None else list(units)
     sheets = _create_sheets(round_, chosen, by_group)
     refresh_metrics(round_)

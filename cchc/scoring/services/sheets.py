@@ -317,7 +317,7 @@ def missing_items(sheet: ScoreSheet) -> list[Missing]:
     out = []
     for score in scores:
         c = score.criterion
-        if c.method == calc.Method.METRIC:
+        if c.method == calc.Method.METRIC or (c.kind != "normal" and score.self_points is None):
             continue
         na = calc.is_not_applicable(c.method, c.params, score.inputs())
         if score.self_points is None and not na:

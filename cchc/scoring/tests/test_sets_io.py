@@ -123,7 +123,7 @@ def test_bonus_and_penalty_lines_are_outside_the_parents_maximum():
         pytest.param(
             {"params": {"step": "1e-40"}},
             "params",
-            "The parameters cannot be used: check their numbers.",
+            "The step must be a number of at least 0.01, with at most 2 decimals.",
             id="tiny step",
         ),
         pytest.param({"params": []}, "params", "Must be an object (a JSON dictionary)."),
