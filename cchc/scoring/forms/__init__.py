@@ -1,0 +1,1 @@
+"""HTML input for the PAR Index pages (one module per page section)."""
