@@ -140,7 +140,7 @@ def _freeze(round_: Round, *, by: User, revision: int, reason: str) -> Publicati
 
 
 @transaction.atomic
-def publish_round(round_: Round, *, by: User) -> Publication:
+def publish_round(round_: Round, *, by: User, tell_units: bool = True) -> Publication:
     """Freeze the approved results in an immutable snapshot: scores, ranks, bands."""
     require(round_.can_manage(by))
     require_status(
@@ -153,6 +153,8 @@ def publish_round(round_: Round, *, by: User) -> Publication:
     round_.status = Round.Status.PUBLISHED
     save(round_, by=by, update_fields=["status"])
     record_event(round_, "round.published", by=by, data={"publication": publication.pk})
+    if not tell_units:
+        return publication
     text = _("The results of %(round)s are published.") % {"round": round_.name}
     people = {u for sheet in round_.sheets.all() for u in unit_people(sheet.unit_id)}
     notify(

@@ -115,6 +115,18 @@ def apply_totals(sheet: ScoreSheet, shape: SetShape, scores: Sequence[Score]) ->
     return changed
 
 
+def save_points(scores: Sequence[Score]) -> None:
+    """Write the recomputed `self_points`: one UPDATE per distinct value (points take few
+    values), much faster than `bulk_update`'s CASE over thousands of rows."""
+    by_value: dict[Decimal | None, list[int]] = defaultdict(list)
+    for score in scores:
+        by_value[score.self_points].append(score.pk)
+    for value, pks in by_value.items():
+        for start in range(0, len(pks), CHUNK):
+            Score.objects.filter(pk__in=pks[start : start + CHUNK]).update(self_points=value)
+
+
+CHUNK = 5000
 SHEET_TOTALS = ["self_total", "self_index", "appraised_total", "index", "maximum", "missing"]
 
 
@@ -123,7 +135,7 @@ def recompute_sheet(sheet: ScoreSheet) -> ScoreSheet:
     shape = SetShape.of(sheet.criteria_set)
     scores = list(sheet.scores.all())
     changed = apply_totals(sheet, shape, scores)
-    Score.objects.bulk_update(changed, ["self_points"])
+    save_points(changed)
     ScoreSheet.objects.filter(pk=sheet.pk).update(
         areas=sheet.areas, **{f: getattr(sheet, f) for f in SHEET_TOTALS}
     )
@@ -141,7 +153,7 @@ def recompute_round(round_: Round) -> int:
     changed: list[Score] = []
     for sheet in sheets:
         changed += apply_totals(sheet, shapes[sheet.criteria_set_id], by_sheet[sheet.pk])
-    Score.objects.bulk_update(changed, ["self_points"], batch_size=2000)
+    save_points(changed)
     ScoreSheet.objects.bulk_update(sheets, [*SHEET_TOTALS, "areas"], batch_size=500)
     return len(sheets)
 

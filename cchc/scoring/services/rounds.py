@@ -105,9 +105,11 @@ def open_round(
     units: Iterable[Unit] | None = None,
     council_quorum: int = 1,
     is_demo: bool = False,
+    tell_units: bool = True,
 ) -> Round:
     """Open the year's round: lock the sets, give each unit in scope a score sheet with a
-    score per scored criterion, read the cchc metrics, and tell the units."""
+    score per scored criterion, read the cchc metrics, and tell the units (unless
+    `tell_units` is False: loading past rounds)."""
     require(by.access.can_manage_units)
     _check_schedule(schedule)
     by_group = _check_sets(year, list(criteria_sets))
@@ -124,7 +126,8 @@ def open_round(
     refresh_metrics(round_)
     recompute_round(round_)
     record_event(round_, "round.opened", by=by, data={"sheets": len(sheets)})
-    _tell_units(round_, sheets)
+    if tell_units:
+        _tell_units(round_, sheets)
     return round_
 
 

@@ -144,6 +144,7 @@ def enter_survey_points(score: Score, *, points: Decimal | None, by: User) -> Sc
     score.entered_points = points
     save(score, by=by, update_fields=["entered_points"])
     recompute_sheet(sheet)
+    score.refresh_from_db(fields=["self_points"])
     record_event(
         sheet,
         "score.survey_entered",
