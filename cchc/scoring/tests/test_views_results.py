@@ -1,0 +1,329 @@
+"""Results pages: the ranking, the scorecard, the exports and the correction of a published
+score — who sees what before and after publication."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from cchc.core.models import AuditEvent
+from cchc.scoring.models import Publication, Score
+from cchc.units.tests.factories import make_unit
+
+from .test_results import FULL, build_round, published_round, scored
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(unit_a, unit_b, district, home_affairs_officer, council_member):
+    return published_round(
+        unit_a, unit_b, district, secretariat=home_affairs_officer, council=council_member
+    )
+
+
+@pytest.fixture
+def compiled(unit_a, unit_b, home_affairs_officer, council_member):
+    """Compiled, not published: unit_a 85 %, unit_b 100 %."""
+    return build_round(
+        {unit_a: scored("5", "4", "8"), unit_b: FULL},
+        secretariat=home_affairs_officer,
+        council=council_member,
+        until="compiled",
+    )
+
+
+@pytest.fixture
+def single(unit_a, home_affairs_officer, council_member):
+    """A published round with unit_a alone (85 %: 9 of 10 in area I, 8 of 10 in area II)."""
+    return build_round(
+        {unit_a: scored("5", "4", "8")}, secretariat=home_affairs_officer, council=council_member
+    )
+
+
+def _score(round_, unit, code: str) -> Score:
+    return Score.objects.get(sheet__round=round_, sheet__unit=unit, criterion__code=code)
+
+
+# --- the ranking --------------------------------------------------------------------------
+
+
+EVERY_ROLE = (
+    "admin_user",
+    "home_affairs_officer",
+    "focal_point",
+    "unit_leader",
+    "appraiser",
+    "council_member",
+    "leader",
+    "outsider",
+)
+
+
+def test_every_role_sees_the_published_ranking(request, client, published, english):
+    url = reverse("scoring:ranking", args=[published.pk])
+    for who in EVERY_ROLE:
+        client.force_login(request.getfixturevalue(who))
+        response = client.get(url)
+        assert response.status_code == 200, who
+        html = response.content.decode()
+        assert "Sở Xây dựng tỉnh An Giang" in html
+        assert "Published on" in html
+        assert "Provisional" not in html
+
+
+def test_no_role_gets_404_on_a_published_ranking(client, single, no_role_user):
+    client.force_login(no_role_user)
+    assert client.get(reverse("scoring:ranking", args=[single.pk])).status_code == 404
+
+
+def test_ranking_table_shows_ranks_indices_bands_and_areas(client, published, leader, english):
+    client.force_login(leader)
+    response = client.get(reverse("scoring:ranking", args=[published.pk]))
+    departments, _districts = response.context["board"].groups
+    assert [(x.rank, x.index, x.band) for x in departments.lines] == [
+        (1, D("85.00"), "Tốt"),
+        (1, D("85.00"), "Tốt"),
+        (3, D("60.00"), "Trung bình"),
+    ]
+    html = response.content.decode()
+    assert '<abbr title="Công tác chỉ đạo">I</abbr> (%)' in html
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
+    response = client.get(reverse("scoring:ranking", args=[published.pk]), {"show": "points"})
+    assert '<abbr title="Công tác chỉ đạo">I</abbr> (points)' in response.content.decode()
+
+
+def test_ranking_htmx_returns_the_groups_partial(client, single, leader):
+    client.force_login(leader)
+    response = client.get(
+        reverse("scoring:ranking", args=[single.pk]), {"show": "points"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith('<div id="ranking-groups">')
+
+
+def test_before_publication_the_ranking_is_not_found(request, client, compiled):
+    for who in ("focal_point", "outsider", "leader", "appraiser", "no_role_user"):
+        client.force_login(request.getfixturevalue(who))
+        for name in ("scoring:ranking", "scoring:ranking_xlsx", "scoring:ranking_docx"):
+            assert client.get(reverse(name, args=[compiled.pk])).status_code == 404, (who, name)
+
+
+def test_managers_and_council_see_the_provisional_ranking(request, client, compiled, english):
+    for who in ("home_affairs_officer", "council_member"):
+        client.force_login(request.getfixturevalue(who))
+        response = client.get(reverse("scoring:ranking", args=[compiled.pk]))
+        assert response.status_code == 200
+        assert response.context["board"].is_provisional
+        assert "Provisional — not published" in response.content.decode()
+        xlsx = client.get(reverse("scoring:ranking_xlsx", args=[compiled.pk]))
+        assert "tam-tinh" in xlsx["Content-Disposition"]
+
+
+def test_council_does_not_see_an_open_round(client, unit_a, home_affairs_officer, council_member):
+    r = build_round(
+        {unit_a: FULL}, secretariat=home_affairs_officer, council=council_member, until="submitted"
+    )
+    client.force_login(council_member)
+    assert client.get(reverse("scoring:ranking", args=[r.pk])).status_code == 404
+    client.force_login(home_affairs_officer)
+    assert client.get(reverse("scoring:ranking", args=[r.pk])).status_code == 200
+
+
+def test_unknown_revision_is_not_found(client, single, leader):
+    client.force_login(leader)
+    url = reverse("scoring:ranking", args=[single.pk])
+    assert client.get(url, {"revision": "2"}).status_code == 404
+    assert client.get(url, {"revision": "x"}).status_code == 404
+    assert client.get(url, {"revision": "1"}).status_code == 200
+
+
+def test_anonymous_is_sent_to_log_in(client, single):
+    response = client.get(reverse("scoring:ranking", args=[single.pk]))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+# --- the scorecard ------------------------------------------------------------------------
+
+
+def test_before_publication_another_units_focal_point_gets_404(client, compiled, unit_a, outsider):
+    sheet = compiled.sheets.get(unit=unit_a)
+    client.force_login(outsider)
+    assert client.get(reverse("scoring:scorecard", args=[sheet.pk])).status_code == 404
+    assert client.get(reverse("scoring:scorecard_pdf", args=[sheet.pk])).status_code == 404
+
+
+def test_focal_point_sees_own_scorecard_before_publication(
+    client, compiled, unit_a, focal_point, english
+):
+    sheet = compiled.sheets.get(unit=unit_a)
+    client.force_login(focal_point)
+    response = client.get(reverse("scoring:scorecard", args=[sheet.pk]))
+    assert response.status_code == 200
+    card = response.context["card"]
+    assert (card.line.index, card.line.rank, card.distribution) == (D("85.00"), None, None)
+    html = response.content.decode()
+    assert "Provisional — not published" in html
+    assert "Sở Y tế" not in html  # no other unit's figures before publication
+    assert "distribution" not in response.context["charts"]
+
+
+def test_published_scorecard_shows_rank_areas_lost_points_and_charts(
+    client, published, unit_a, outsider, english
+):
+    sheet = published.sheets.get(unit=unit_a)
+    client.force_login(outsider)
+    response = client.get(reverse("scoring:scorecard", args=[sheet.pk]))
+    assert response.status_code == 200
+    card = response.context["card"]
+    assert (card.line.rank, card.line.band) == (1, "Tốt")
+    assert [i.code for i in card.lost] == ["II.1", "I.1"]
+    html = response.content.decode()
+    assert "1 of 3" in html
+    assert "Thiếu tài liệu kiểm chứng (II.1)" in html
+    assert set(response.context["charts"]) == {"areas", "distribution"}
+    assert "Correct a published score" not in html
+
+
+def test_scorecard_pdf_is_a_pdf(client, single, unit_a, focal_point):
+    sheet = single.sheets.get(unit=unit_a)
+    client.force_login(focal_point)
+    response = client.get(reverse("scoring:scorecard_pdf", args=[sheet.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+def test_ranking_xlsx_has_a_sheet_per_group_with_numbers(client, published, leader, english):
+    client.force_login(leader)
+    response = client.get(reverse("scoring:ranking_xlsx", args=[published.pk]))
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Departments and agencies", "District-level People's Comm"]
+    sheet = book["Departments and agencies"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0].startswith("PAR Index 2026 — Chỉ số CCHC năm 2026 (revision 1 of ")
+    assert rows[1] == (
+        "Rank",
+        "Unit",
+        "Self score",
+        "Appraised score",
+        "Maximum",
+        "Index (%)",
+        "Band",
+        "I. Công tác chỉ đạo (%)",
+        "II. Cải cách thủ tục hành chính (%)",
+    )
+    assert rows[2] == (1, "Sở Tư pháp tỉnh An Giang", 20, 17, 20, 85, "Tốt", 90, 80)
+    assert rows[4][:2] == (3, "Sở Xây dựng tỉnh An Giang")
+    assert sheet.cell(row=3, column=6).number_format == "0.00"
+
+
+def test_ranking_xlsx_escapes_formulas_in_unit_names(
+    client, province, home_affairs_officer, council_member
+):
+    evil = make_unit('=HYPERLINK("http://x")', parent=province, code="EVIL")
+    r = build_round(
+        {evil: scored("5", "4", "8")}, secretariat=home_affairs_officer, council=council_member
+    )
+    client.force_login(home_affairs_officer)
+    response = client.get(reverse("scoring:ranking_xlsx", args=[r.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(row=3, column=2).value == '\'=HYPERLINK("http://x")'
+    assert sheet.cell(row=3, column=2).data_type == "s"
+
+
+def test_ranking_docx_downloads(client, single, leader):
+    client.force_login(leader)
+    response = client.get(reverse("scoring:ranking_docx", args=[single.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")
+    assert "phu-luc-chi-so-cchc-2026" in response["Content-Disposition"]
+
+
+# --- correction ---------------------------------------------------------------------------
+
+
+def test_correction_publishes_revision_2_and_keeps_revision_1(
+    client, single, unit_a, home_affairs_officer, english
+):
+    score = _score(single, unit_a, "II.1")
+    client.force_login(home_affairs_officer)
+    url = reverse("scoring:score_correct", args=[score.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"points": "10", "reason": "Bổ sung tài liệu kiểm chứng"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("scoring:ranking", args=[single.pk])
+    first, second = Publication.objects.filter(round=single).order_by("revision")
+    assert second.revision == 2
+    assert second.reason == "Bổ sung tài liệu kiểm chứng"
+    assert first.results.get(unit=unit_a).index == D("85.00")
+    assert second.results.get(unit=unit_a).index == D("95.00")
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert "Revision 2 of" in html
+    assert "Bổ sung tài liệu kiểm chứng" in html
+    assert page.context["board"].line_of(unit_a.pk).rank == 1
+    earlier = client.get(response["Location"], {"revision": "1"})
+    assert earlier.context["board"].publication == first
+    assert earlier.context["board"].line_of(unit_a.pk).index == D("85.00")
+    assert "Not the current revision" in earlier.content.decode()
+
+
+def test_correction_needs_a_reason(client, single, unit_a, home_affairs_officer, english):
+    score = _score(single, unit_a, "II.1")
+    client.force_login(home_affairs_officer)
+    url = reverse("scoring:score_correct", args=[score.pk])
+    response = client.post(url, {"points": "10", "reason": "  "})
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"] == ["This field is required."]
+    assert Publication.objects.filter(round=single).count() == 1
+    assert not AuditEvent.objects.filter(verb="score.corrected").exists()
+
+
+def test_correction_over_the_maximum_is_refused_on_the_field(
+    client, single, unit_a, home_affairs_officer, english
+):
+    score = _score(single, unit_a, "II.1")
+    client.force_login(home_affairs_officer)
+    url = reverse("scoring:score_correct", args=[score.pk])
+    response = client.post(url, {"points": "11", "reason": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["points"] == [
+        "Points must be between 0 and 10.00; 11 was entered."
+    ]
+    assert Publication.objects.filter(round=single).count() == 1
+
+
+def test_focal_point_may_not_correct(client, single, unit_a, focal_point):
+    score = _score(single, unit_a, "II.1")
+    client.force_login(focal_point)
+    url = reverse("scoring:score_correct", args=[score.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"points": "10", "reason": "x"}).status_code == 403
+    assert Publication.objects.filter(round=single).count() == 1
+
+
+def test_correction_only_after_publication(client, compiled, unit_a, home_affairs_officer):
+    score = _score(compiled, unit_a, "II.1")
+    client.force_login(home_affairs_officer)
+    assert client.get(reverse("scoring:score_correct", args=[score.pk])).status_code == 404
+
+
+def test_managers_get_correction_links_on_a_published_scorecard(
+    client, single, unit_a, home_affairs_officer, english
+):
+    sheet = single.sheets.get(unit=unit_a)
+    client.force_login(home_affairs_officer)
+    html = client.get(reverse("scoring:scorecard", args=[sheet.pk])).content.decode()
+    score = _score(single, unit_a, "II.1")
+    assert reverse("scoring:score_correct", args=[score.pk]) in html
