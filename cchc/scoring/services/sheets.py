@@ -99,7 +99,7 @@ def self_score(score: Score, *, by: User, note: str | None = None, **declared: A
             {next(iter(sorted(refused))): _("This criterion is not scored by the unit this way.")}
         )
     values = {f: getattr(score, f) for f in DECLARED} | {
-        k: v for k, v in declared.items() if k in allowed
+        k: _number(k, v) for k, v in declared.items() if k in allowed
     }
     _check_declaration(criterion, values)
     before = {f: _text(getattr(score, f)) for f in (*DECLARED, "note")}
@@ -117,6 +117,19 @@ def self_score(score: Score, *, by: User, note: str | None = None, **declared: A
     score.refresh_from_db(fields=["self_points"])
     record_event(sheet, "score.self_scored", by=by, data={"criterion": criterion.code, **changes})
     return score
+
+
+NUMBERS = frozenset({"numerator", "denominator", "value", "entered_points"})
+
+
+def _number(field: str, value: Any) -> Any:
+    """Declared numbers as Decimal (an int or a numeric string is accepted)."""
+    if field not in NUMBERS or value is None or isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except ArithmeticError as exc:
+        raise ValidationError({field: _("Enter a number.")}) from exc
 
 
 def _text(value: Any) -> str | None:
