@@ -35,19 +35,11 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def can_see_provisional(round_: Round, user: User) -> bool:
-    """Before publication only the secretariat (any time) and council members (once the
-    round is compiled) see the provisional results; no unit sees other units' results."""
-    if round_.can_manage(user):
-        return True
-    compiled = round_.status in (Round.Status.COMPILED, Round.Status.APPROVED)
-    return compiled and round_.can_approve(user)
+    return round_.can_see_provisional(user)
 
 
 def can_see_results(round_: Round, user: User) -> bool:
-    """Published results are for every role; provisional ones as above."""
-    if round_.is_published:
-        return round_.can_view(user)
-    return can_see_provisional(round_, user)
+    return round_.can_see_results(user)
 
 
 # --- the ranking --------------------------------------------------------------------------

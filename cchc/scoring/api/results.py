@@ -6,21 +6,11 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Status
 
-from cchc.accounts.roles import Role
-
 from .. import calculations as calc
-from ..models import PublishedResult, Round, ScoreSheet
+from ..models import PublishedResult, ScoreSheet
 from ..services import publication
 from ._common import get_round, get_score, get_sheet, router
 from .schemas import CorrectionIn, PublicationOut, ResultsOut, ScorecardOut, answers
-
-
-def sees_provisional(round_: Round, user: Any) -> bool:
-    """Before publication: managers always; council members once the round is compiled."""
-    if round_.can_manage(user):
-        return True
-    reviewing = (Round.Status.COMPILED, Round.Status.APPROVED)
-    return round_.status in reviewing and user.access.has_role(Role.COUNCIL_MEMBER)
 
 
 def _published_line(row: PublishedResult) -> dict[str, Any]:
@@ -64,7 +54,7 @@ def round_results(request: HttpRequest, round_id: int, revision: int | None = No
             "published_at": chosen.published_at,
             "lines": [_published_line(r) for r in rows],
         }
-    if revision is not None or not sees_provisional(round_, request.user):
+    if revision is not None or not round_.can_see_provisional(request.user):
         raise Http404
     lines = [
         {**line, "unit_id": line["unit"]}

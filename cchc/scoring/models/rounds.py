@@ -130,6 +130,20 @@ class Round(models.Model):
     def can_manage(self, user: User) -> bool:
         return user.is_authenticated and user.access.can_manage_units
 
+    def can_see_provisional(self, user: User) -> bool:
+        """Before publication only the secretariat (any time) and council members (once the
+        round is compiled) see the results; no unit sees other units' results."""
+        if self.can_manage(user):
+            return True
+        reviewing = self.status in (Round.Status.COMPILED, Round.Status.APPROVED)
+        return reviewing and self.can_approve(user)
+
+    def can_see_results(self, user: User) -> bool:
+        """Published results are for every role; provisional ones as above."""
+        if self.is_published:
+            return self.can_view(user)
+        return self.can_see_provisional(user)
+
     def can_approve(self, user: User) -> bool:
         return user.is_authenticated and user.access.has_role(Role.COUNCIL_MEMBER)
 
