@@ -309,9 +309,10 @@ def node_points(
     """
     if is_not_applicable(method, params, inputs):
         return None
-    if method not in Method.values:
+    scorer = _SCORERS.get(method)  # type: ignore[call-overload]
+    if scorer is None:
         raise ScoringError(_("Unknown scoring method “%(method)s”.") % {"method": method})
-    points = _SCORERS[Method(method)](params, max_points, inputs)
+    points = scorer(params, max_points, inputs)
     return None if points is None else min(quantize(points), max_points)
 
 
@@ -427,9 +428,7 @@ def sheet_totals(
             base = Result(base.points + result.points, base.maximum + result.maximum)
     bonus = _extra(nodes, out, children, "bonus")
     penalty = _extra(nodes, out, children, "penalty")
-    total = max(base.points + bonus - penalty, ZERO)
-    if cap_at_maximum:
-        total = min(total, base.maximum)
+    total = combine(base.points, base.maximum, bonus, penalty, cap_at_maximum=cap_at_maximum)
     return Totals(
         nodes=out,
         total=total,
@@ -440,6 +439,20 @@ def sheet_totals(
         rounding=rounding,
         areas=[r.key for r in roots if r.kind == "normal"],
     )
+
+
+def combine(
+    points: Decimal,
+    maximum: Decimal,
+    bonus: Decimal = ZERO,
+    penalty: Decimal = ZERO,
+    *,
+    cap_at_maximum: bool = True,
+) -> Decimal:
+    """The total: ordinary points + bonus - penalty, never below 0 and, when capped, never
+    above the applicable maximum."""
+    total = max(points + bonus - penalty, ZERO)
+    return min(total, maximum) if cap_at_maximum else total
 
 
 def _extra(

@@ -175,7 +175,7 @@ def _fill_declarations(round_: Round, rng: random.Random, *, skip_unit: int | No
 
 def _appraise_all(round_: Round, rng: random.Random) -> None:
     """Round 1 keeps most points and trims some; round 2 gives part back after explanation."""
-    recompute_round(round_)
+    recompute_round(round_, rederive_points=True)
     scores = list(Score.objects.filter(sheet__round=round_).select_related("criterion"))
     for score in scores:
         own = score.self_points
@@ -240,7 +240,7 @@ def _current_round(
     demo_unit = Unit.objects.filter(code=DEMO_UNIT).first()
     rng = random.Random(f"cchc-demo-{year}")
     _fill_declarations(round_, rng, skip_unit=demo_unit.pk if demo_unit else None)
-    recompute_round(round_)
+    recompute_round(round_, rederive_points=True)
     others = round_.sheets.exclude(unit=demo_unit)
     others.update(status=ScoreSheet.Status.SUBMITTED, submitted_at=timezone.now())
     for area in ("2", "3"):

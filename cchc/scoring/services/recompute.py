@@ -8,12 +8,16 @@ updates (`bench/scoring.py` times it).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from .. import calculations as calc
 from .. import metrics
@@ -83,8 +87,8 @@ def _area_rows(shape: SetShape, totals: calc.Totals, rounding: str) -> list[dict
             {
                 "code": area.code,
                 "name": area.name,
-                "points": str(result.points),
-                "maximum": str(result.maximum),
+                "points": str(calc.quantize(result.points)),
+                "maximum": str(calc.quantize(result.maximum)),
                 "index": None if index is None else str(index),
             }
         )
@@ -142,20 +146,115 @@ def recompute_sheet(sheet: ScoreSheet) -> ScoreSheet:
     return sheet
 
 
+def _round_sums(round_: Round) -> dict[int, dict[tuple[str, str], dict[str, Any]]]:
+    """Per sheet, per (area code, kind): the sums the totals are made of, in one grouped
+    query. Not-applicable scores leave every sum; appraised points fall back from round 2
+    to round 1 to the unit's own, as `Score.appraised_points` does."""
+    applicable = Q(not_applicable=False)
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=7, decimal_places=2))
+    rows = (
+        Score.objects.filter(sheet__round=round_)
+        .order_by()
+        .values("sheet_id", "criterion__area_code", "criterion__kind")
+        .annotate(
+            own=Coalesce(Sum("self_points", filter=applicable), zero),
+            final=Coalesce(
+                Sum(
+                    Coalesce("round_2_points", "round_1_points", "self_points", zero),
+                    filter=applicable,
+                ),
+                zero,
+            ),
+            maximum=Coalesce(Sum("criterion__max_points", filter=applicable), zero),
+            missing=Count("pk", filter=applicable & Q(self_points__isnull=True)),
+        )
+    )
+    sums: dict[int, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+    for row in rows:
+        key = (row["criterion__area_code"], row["criterion__kind"])
+        sums[row["sheet_id"]][key] = row
+    return sums
+
+
+def totals_from_sums(
+    sheet: ScoreSheet, shape: SetShape, sums: dict[tuple[str, str], dict[str, Any]]
+) -> None:
+    """Set the sheet's totals from the grouped sums (same rules as `calculations`)."""
+    rounding, cap = shape.criteria_set.rounding, shape.criteria_set.cap_at_maximum
+    ordinary = [v for (_area, kind), v in sums.items() if kind == "normal"]
+
+    def total(field: str, kind: str) -> Decimal:
+        rows = ordinary if kind == "normal" else [v for k, v in sums.items() if k[1] == kind]
+        return sum((r[field] for r in rows), Decimal(0))
+
+    maximum = total("maximum", "normal")
+    for field, total_name, index_name in (
+        ("own", "self_total", "self_index"),
+        ("final", "appraised_total", "index"),
+    ):
+        points = calc.combine(
+            total(field, "normal"),
+            maximum,
+            total(field, "bonus"),
+            total(field, "penalty"),
+            cap_at_maximum=cap,
+        )
+        setattr(sheet, total_name, points)
+        setattr(sheet, index_name, calc.index_percent(points, maximum, rounding))
+    sheet.maximum = maximum
+    sheet.missing = sum(r["missing"] for r in ordinary)
+    sheet.areas = []
+    for area in shape.areas:
+        row = sums.get((area.code, "normal"), {"final": Decimal(0), "maximum": Decimal(0)})
+        index = calc.index_percent(row["final"], row["maximum"], rounding)
+        sheet.areas.append(
+            {
+                "code": area.code,
+                "name": area.name,
+                "points": str(calc.quantize(row["final"])),
+                "maximum": str(calc.quantize(row["maximum"])),
+                "index": None if index is None else str(index),
+            }
+        )
+
+
 @transaction.atomic
-def recompute_round(round_: Round) -> int:
-    """Recompute every sheet of the round; return how many."""
+def recompute_round(round_: Round, *, rederive_points: bool = False) -> int:
+    """Recompute the totals of every sheet of the round; return how many sheets changed.
+
+    The unit's own points of each score are kept up to date where they change (the
+    services when something is declared, `refresh_metrics` for metrics), so by default only
+    the totals are recomputed: one grouped query and the arithmetic per sheet. With
+    `rederive_points` every score's points are first derived again by its method (slower:
+    every score is read into Python).
+    """
     shapes = {s.pk: SetShape.of(s) for s in round_.criteria_sets.all()}
-    sheets = list(round_.sheets.all())
-    by_sheet: dict[int, list[Score]] = defaultdict(list)
+    if rederive_points:
+        _rederive(round_, shapes)
+    sums = _round_sums(round_)
+    changed = []
+    for sheet in round_.sheets.all():
+        before = [getattr(sheet, f) for f in SHEET_FIELDS]
+        totals_from_sums(sheet, shapes[sheet.criteria_set_id], sums.get(sheet.pk, {}))
+        if [getattr(sheet, f) for f in SHEET_FIELDS] != before:
+            changed.append(sheet)
+    ScoreSheet.objects.bulk_update(changed, SHEET_FIELDS, batch_size=500)
+    return len(changed)
+
+
+def _rederive(round_: Round, shapes: dict[int, SetShape]) -> None:
+    criteria = {pk: c for shape in shapes.values() for pk, c in shape.criteria.items()}
+    changed = []
     for score in Score.objects.filter(sheet__round=round_).order_by():
-        by_sheet[score.sheet_id].append(score)
-    changed: list[Score] = []
-    for sheet in sheets:
-        changed += apply_totals(sheet, shapes[sheet.criteria_set_id], by_sheet[sheet.pk])
+        points = self_points(score, criteria[score.criterion_id])
+        stored = None if points == NA else points
+        if score.self_points != stored:
+            score.self_points = stored
+            changed.append(score)
     save_points(changed)
-    ScoreSheet.objects.bulk_update(sheets, [*SHEET_TOTALS, "areas"], batch_size=500)
-    return len(sheets)
+
+
+SHEET_FIELDS = [*SHEET_TOTALS, "areas"]
 
 
 def metric_criteria(criteria: Iterable[Criterion]) -> dict[str, list[int]]:
@@ -181,13 +280,31 @@ def refresh_metrics(round_: Round) -> int:
     unit_of = dict(round_.sheets.values_list("pk", "unit_id"))
     readings = {key: metrics.read(key, set(unit_of.values()), round_.year) for key in wanted}
     metric_of = {pk: key for key, pks in wanted.items() for pk in pks}
+    criteria = {c.pk: c for c in criteria if c.pk in metric_of}
     changed = []
     scores = Score.objects.filter(sheet__round=round_, criterion_id__in=metric_of)
-    for score in scores:
+    for score in scores.order_by():
         reading = readings[metric_of[score.criterion_id]][unit_of[score.sheet_id]]
         data = {"metric": metric_of[score.criterion_id], **reading.data}
         if score.metric_value != reading.percent or score.metric_data != data:
             score.metric_value, score.metric_data = reading.percent, data
+            points = self_points(score, criteria[score.criterion_id])
+            score.self_points = None if points == NA else points
             changed.append(score)
-    Score.objects.bulk_update(changed, ["metric_value", "metric_data"], batch_size=2000)
+    _save_readings(changed)
+    save_points(changed)
     return len(changed)
+
+
+def _save_readings(scores: Sequence[Score]) -> None:
+    """One UPDATE per distinct reading (a metric's reading is the same for every score of
+    a unit that uses it)."""
+    groups: dict[str, list[Score]] = defaultdict(list)
+    for score in scores:
+        key = json.dumps([str(score.metric_value), score.metric_data], sort_keys=True)
+        groups[key].append(score)
+    for same in groups.values():
+        first = same[0]
+        Score.objects.filter(pk__in=[s.pk for s in same]).update(
+            metric_value=first.metric_value, metric_data=first.metric_data
+        )

@@ -102,6 +102,12 @@ def self_score(score: Score, *, by: User, note: str | None = None, **declared: A
         k: _number(k, v) for k, v in declared.items() if k in allowed
     }
     _check_declaration(criterion, values)
+    if criterion.method == calc.Method.CHOICE:
+        # "Not applicable" is stored as one flag whichever way it was declared, so totals
+        # can be summed in SQL (`recompute.recompute_round`).
+        values["not_applicable"] = calc.is_not_applicable(
+            criterion.method, criterion.params, calc.Inputs(choice=values.get("choice") or "")
+        )
     before = {f: _text(getattr(score, f)) for f in (*DECLARED, "note")}
     for field, value in values.items():
         setattr(score, field, value if value is not None or field != "choice" else "")
