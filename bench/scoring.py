@@ -654,17 +654,20 @@ def in_process(args: argparse.Namespace, round_: Any, built: Built) -> Measured:
     cold = None
     if args.cold_repeat:
         cold = timed(
-            "recompute_round, every self_points rewritten",
+            "recompute_round(rederive_points): every score",
             args.cold_repeat,
-            lambda: recompute.recompute_round(round_),
+            lambda: recompute.recompute_round(round_, rederive_points=True),
             before=lambda: scores.update(self_points=None),
         )
     if cold is None:
-        recompute.recompute_round(round_)  # bring self_points up to date (not timed)
+        # The declarations were written straight into the table: derive their points once.
+        recompute.recompute_round(round_, rederive_points=True)
+    sheets = ScoreSheet.objects.filter(round=round_)
     steady = timed(
-        "recompute_round, points already up to date",
+        "recompute_round: every sheet's totals rewritten",
         args.repeat,
         lambda: recompute.recompute_round(round_),
+        before=lambda: sheets.update(index=None, appraised_total=None),
     )
     timed(
         "refresh_metrics, nothing changed", args.repeat, lambda: recompute.refresh_metrics(round_)
