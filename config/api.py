@@ -46,10 +46,19 @@ def error_response(
     )
 
 
+def _in_body(error: dict[str, Any]) -> bool:
+    """A body error's location is ("body", <parameter>, field…): name the field only."""
+    loc = error.get("loc", [])
+    return len(loc) > 2 and loc[0] == "body"
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     details = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")}
+        {
+            "field": ".".join(str(p) for p in e.get("loc", [])[2 if _in_body(e) else 1 :]),
+            "message": e.get("msg", ""),
+        }
         for e in exc.errors
     ]
     return error_response(request, 422, "invalid", _("The request is not valid."), details)
@@ -65,7 +74,7 @@ def _django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpRes
         ]
     else:
         details = [{"field": "", "message": str(m)} for m in exc.messages]
-    return error_response(request, 400, "invalid", _("The data is not valid."), details)
+    return error_response(request, 422, "invalid", _("The data is not valid."), details)
 
 
 @api.exception_handler(AuthenticationError)

@@ -121,7 +121,7 @@ def test_role_grant_bad_dates(manager_api, no_role_user, unit_a):
         },
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["error"]["details"] == [
         {"field": "valid_to", "message": "The end date is before the start date."}
     ]
@@ -145,7 +145,7 @@ def test_role_grant_unknown_unit(manager_api, no_role_user):
         {"role": "focal_point", "unit_id": 999999},
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not RoleAssignment.objects.filter(user=no_role_user).exists()
 
 
@@ -188,7 +188,7 @@ def test_role_revoke_twice(manager_api, focal_point):
     url = f"{API}/roles/{assignment.pk}/revoke"
     manager_api.post(url, {"reason": "a"}, content_type="application/json")
     response = manager_api.post(url, {"reason": "b"}, content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert RoleAssignment.objects.get(pk=assignment.pk).revoke_reason == "a"
 
 
@@ -238,7 +238,7 @@ def test_token_create_bad_input(client, focal_point):
         {"name": "old", "expires_at": "2000-01-01T00:00:00"},
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not ApiToken.objects.exists()
 
 

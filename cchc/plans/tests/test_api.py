@@ -50,7 +50,7 @@ def test_plan_with_a_bad_period_is_refused_with_field_details(
         "period_end": "2024-01-01",
     }
     response = post(client, "/api/plans", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid"
     assert not Plan.objects.exists()
 
@@ -89,7 +89,7 @@ def test_task_without_deadline_is_refused(client, home_affairs_officer, unit_a):
     client.force_login(home_affairs_officer)
     data = {"area_id": area.pk, "code": "7", "content": "x", "lead_unit_id": unit_a.pk}
     response = post(client, f"/api/plans/{plan.pk}/tasks", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert [d["field"] for d in response.json()["error"]["details"]] == ["deadline"]
     assert not Task.objects.exists()
 
@@ -148,7 +148,7 @@ def test_return_without_comment_is_refused(
     client.force_login(home_affairs_officer)
     response = post(client, f"/api/plans/reports/{report.pk}/return", {"comment": ""})
     report.refresh_from_db()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert report.status == ProgressReport.Status.SUBMITTED
 
 

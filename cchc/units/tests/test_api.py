@@ -157,7 +157,7 @@ def test_create_with_a_kind_not_allowed_under_the_parent_is_400(
     response = logged_in(client, home_affairs_officer).post(
         API, payload, content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["error"]["details"] == [
         {
             "field": "parent",
@@ -173,7 +173,7 @@ def test_create_with_an_unknown_parent_is_400(client, home_affairs_officer):
     response = logged_in(client, home_affairs_officer).post(
         API, payload, content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["error"]["details"] == [
         {"field": "parent_id", "message": "There is no unit with this id."}
     ]
@@ -209,7 +209,7 @@ def test_update_with_end_before_start_is_400(client, home_affairs_officer, unit_
         {"valid_from": "2025-03-01", "valid_to": "2025-02-28"},
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     unit_a.refresh_from_db()
     assert (unit_a.valid_from, unit_a.valid_to) == (None, None)
 
