@@ -28,10 +28,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from cchc.accounts.models import User
+from cchc.core.bulk import update_rows
 from cchc.units.models import Unit
 
 from . import calculations as calc
@@ -144,20 +145,6 @@ def _declare(score: Score, criterion: Any, quality: float, rng: random.Random) -
     score.note = "Minh chứng: báo cáo CCHC năm, kế hoạch và văn bản chỉ đạo (dữ liệu minh họa)."
 
 
-def _write(scores: list[Score], fields: list[str]) -> None:
-    """Demo bulk write: one prepared UPDATE run for every row (`bulk_update` builds a CASE
-    over all rows and is far slower at these sizes)."""
-    columns = [Score._meta.get_field(f) for f in fields]
-    sets = ", ".join(f"{connection.ops.quote_name(c.column)} = %s" for c in columns)
-    sql = f"UPDATE {Score._meta.db_table} SET {sets} WHERE id = %s"
-    rows = [
-        [c.get_db_prep_save(getattr(s, c.attname), connection) for c in columns] + [s.pk]
-        for s in scores
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
 DECLARED = [
     "numerator", "denominator", "value", "choice", "entered_points", "metric_value",
     "metric_data", "note",
@@ -170,7 +157,7 @@ def _fill_declarations(round_: Round, rng: random.Random, *, skip_unit: int | No
     scores = list(Score.objects.filter(sheet__in=sheets).select_related("criterion").order_by("pk"))
     for score in scores:
         _declare(score, score.criterion, quality[score.sheet_id], rng)
-    _write(scores, DECLARED)
+    update_rows(scores, DECLARED)
 
 
 def _appraise_all(round_: Round, rng: random.Random) -> None:
@@ -190,7 +177,7 @@ def _appraise_all(round_: Round, rng: random.Random) -> None:
         score.round_1_points = trimmed
         score.round_2_points = trimmed if trimmed == own or rng.random() < 0.5 else own
     fields = ["round_1_points", "round_1_comment", "needs_explanation", "explanation"]
-    _write(scores, [*fields, "round_2_points"])
+    update_rows(scores, [*fields, "round_2_points"])
 
 
 @transaction.atomic

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from cchc.core.bulk import update_rows
+
 from .. import calculations as calc
 from .. import metrics
 from ..calculations import NA, Node
@@ -238,7 +240,7 @@ def recompute_round(round_: Round, *, rederive_points: bool = False) -> int:
         totals_from_sums(sheet, shapes[sheet.criteria_set_id], sums.get(sheet.pk, {}))
         if [getattr(sheet, f) for f in SHEET_FIELDS] != before:
             changed.append(sheet)
-    ScoreSheet.objects.bulk_update(changed, SHEET_FIELDS, batch_size=500)
+    update_rows(changed, SHEET_FIELDS)  # derived totals: no history rows
     return len(changed)
 
 
@@ -246,12 +248,15 @@ def _rederive(round_: Round, shapes: dict[int, SetShape]) -> None:
     criteria = {pk: c for shape in shapes.values() for pk, c in shape.criteria.items()}
     changed = []
     for score in Score.objects.filter(sheet__round=round_).order_by():
-        points = self_points(score, criteria[score.criterion_id])
+        criterion = criteria[score.criterion_id]
+        points = self_points(score, criterion)
         stored = None if points == NA else points
-        if score.self_points != stored:
-            score.self_points = stored
+        # A "not applicable" choice sets the flag the grouped sums read (as `self_score`).
+        flag = score.not_applicable or (criterion.method == calc.Method.CHOICE and points == NA)
+        if score.self_points != stored or score.not_applicable != flag:
+            score.self_points, score.not_applicable = stored, flag
             changed.append(score)
-    save_points(changed)
+    update_rows(changed, ["self_points", "not_applicable"])
 
 
 SHEET_FIELDS = [*SHEET_TOTALS, "areas"]

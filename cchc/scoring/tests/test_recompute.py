@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from cchc.scoring.demo import _declare, _write
+from cchc.core.bulk import update_rows
+from cchc.scoring.demo import _declare
 from cchc.scoring.models import Score, ScoreSheet
 from cchc.scoring.services import rounds
 from cchc.scoring.services.recompute import (
@@ -31,6 +32,9 @@ def _fill(round_, rng: random.Random) -> None:
         _declare(score, score.criterion, rng.uniform(0.3, 1.0), rng)
         c = score.criterion
         score.not_applicable = c.allows_not_applicable and rng.random() < 0.2
+        na_options = [o for o in c.params.get("options", []) if o.get("not_applicable")]
+        if na_options and rng.random() < 0.3:  # chosen, the flag not set: rederive sets it
+            score.choice, score.not_applicable = na_options[0]["key"], False
         if rng.random() < 0.4:
             step = Decimal("0.25")
             score.round_1_points = (c.max_points * Decimal(rng.random()) / step).quantize(
@@ -41,7 +45,7 @@ def _fill(round_, rng: random.Random) -> None:
         if rng.random() < 0.1:  # some criteria left unscored
             score.entered_points = score.numerator = score.denominator = None
             score.value, score.choice = None, ""
-    _write(scores, [*FIELDS, "metric_data", "note", *APPRAISAL])
+    update_rows(scores, [*FIELDS, "metric_data", "note", *APPRAISAL])
 
 
 @pytest.mark.parametrize("seed", range(4))
