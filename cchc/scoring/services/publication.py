@@ -84,7 +84,7 @@ def approve_round(round_: Round, *, by: User, comment: str = "") -> CouncilAppro
 
 def results(round_: Round) -> list[dict]:
     """The lines of a publication: per unit its totals, rank in its group and band."""
-    shapes = {s.pk: SetShape.of(s) for s in round_.criteria_sets.all()}
+    shapes = {s.pk: SetShape.of(s, with_criteria=False) for s in round_.criteria_sets.all()}
     sheets = list(round_.sheets.select_related("unit").order_by("unit__name"))
     ranks: dict[int, int | None] = {}
     by_group: dict[str, dict[int, Decimal | None]] = defaultdict(dict)

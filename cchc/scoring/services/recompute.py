@@ -38,14 +38,21 @@ class SetShape:
     bands: list[tuple[str, Decimal]]
 
     @classmethod
-    def of(cls, criteria_set: CriteriaSet) -> SetShape:
+    def of(cls, criteria_set: CriteriaSet, *, with_criteria: bool = True) -> SetShape:
+        """Read the set; without criteria only its areas and bands (what the totals of a
+        round need: a cheaper read)."""
+        bands = [(b.label, b.min_percent) for b in criteria_set.bands.all()]
+        if not with_criteria:
+            areas = criteria_set.criteria.filter(parent__isnull=True, kind="normal")
+            areas = areas.only("code", "name", "kind", "parent", "criteria_set", "position")
+            areas = areas.order_by("position")
+            return cls(criteria_set, {}, [], list(areas), bands)
         criteria = {c.pk: c for c in criteria_set.criteria.order_by("position")}
         nodes = [
             Node(c.pk, c.parent_id, c.max_points, c.kind, scored=bool(c.method))
             for c in criteria.values()
         ]
         areas = [c for c in criteria.values() if c.parent_id is None and c.kind == "normal"]
-        bands = [(b.label, b.min_percent) for b in criteria_set.bands.all()]
         return cls(criteria_set, criteria, nodes, areas, bands)
 
     def totals(self, points: dict[Hashable, Decimal | str | None]) -> calc.Totals:
@@ -230,7 +237,9 @@ def recompute_round(round_: Round, *, rederive_points: bool = False) -> int:
     `rederive_points` every score's points are first derived again by its method (slower:
     every score is read into Python).
     """
-    shapes = {s.pk: SetShape.of(s) for s in round_.criteria_sets.all()}
+    shapes = {
+        s.pk: SetShape.of(s, with_criteria=rederive_points) for s in round_.criteria_sets.all()
+    }
     if rederive_points:
         _rederive(round_, shapes)
     sums = _round_sums(round_)
