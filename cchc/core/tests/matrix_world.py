@@ -6,13 +6,16 @@ Used by `matrix_rows.py` (the table) and `test_permission_matrix.py` (the runner
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from cchc.accounts.models import ApiToken, RoleAssignment, User
 from cchc.accounts.roles import Role
@@ -28,6 +31,21 @@ from cchc.plans.models import (
     Task,
     UrgingNotice,
 )
+from cchc.scoring.models import (
+    AppraiserAssignment,
+    CouncilApproval,
+    CriteriaSet,
+    Criterion,
+    Evidence,
+    Round,
+    Score,
+    ScoreSheet,
+)
+from cchc.scoring.services import publication as par_publication
+from cchc.scoring.services import recompute as par_recompute
+from cchc.scoring.services import rounds as par_rounds
+from cchc.scoring.services import sheets as par_sheets
+from cchc.scoring.tests.round_helpers import tiny_set
 from cchc.units.models import Unit
 from cchc.units.tests.factories import make_unit
 
@@ -115,6 +133,178 @@ def _plan_world(province: Unit, unit_a: Unit, people: dict[str, User]) -> PlanWo
     )
 
 
+# The PAR Index ----------------------------------------------------------------------------
+
+# A round built at stage i (0 self-assessment, 1 appraisal round 1, 2 explanation,
+# 3 appraisal round 2, 4 council, 5 and more: over) has today inside that stage's window:
+# role assignments start today, so the rows run today, without time travel.
+Sheet = ScoreSheet.Status
+
+
+def par_schedule(stage: int) -> dict[str, datetime.date]:
+    """Windows of three days, four days apart; today is the second day of window `stage`."""
+    start = timezone.localdate() - datetime.timedelta(days=4 * stage + 1)
+    days = [d for i in range(5) for d in (4 * i, 4 * i + 2)] + [20]
+    return {
+        name: start + datetime.timedelta(days=d)
+        for name, d in zip(par_rounds.SCHEDULE, days, strict=True)
+    }
+
+
+@dataclass
+class ScoringWorld:
+    """PAR Index sets, and a round at each step of the workflow with today inside the stage
+    its rows act in. Unit A has a sheet in every round: `rounds[key]`, `sheets[key]` (unit
+    A's) and `manual[key]` (unit A's score of 1.1: manual, 0 to 6 in steps of 0.5) for
+
+    - current: opened by the service, self-assessment open; unit A's and unit B's sheets in
+      draft; unit A scored 1.1 and cites its progress report (`evidence`); `survey` is
+      unit A's 1.2 (survey points, entered by the secretariat);
+    - appraisal_1: unit A's sheet submitted, appraisal round 1 open;
+    - explanation: round 1 closed with 1.1 flagged and explained once, explanation open;
+    - appraisal_2: unit A's explanations sent, appraisal round 2 open;
+    - appraised: every sheet final, not compiled yet;
+    - compiled: before the council, its window open, nobody has approved yet;
+    - approved: approved by the council member, not published;
+    - published: last year's round, revision 1 published.
+
+    The appraiser appraises area "1" of the first four rounds (`assignment`: in current),
+    so sees those sheets and no other before publication; the council member sees the
+    compiled and approved ones. `draft_set` (next year's) is not locked; `criteria_set`
+    (this year's, the rounds' set) and last year's are.
+    """
+
+    draft_set: CriteriaSet
+    criteria_set: CriteriaSet
+    rounds: dict[str, Round]
+    sheets: dict[str, ScoreSheet]
+    manual: dict[str, Score]
+    survey: Score
+    evidence: Evidence
+    assignment: AppraiserAssignment
+
+
+def _par_set(year: int) -> CriteriaSet:
+    """`tiny_set` (area 1 of 10 points) with 1.2 from the survey: 1.1 manual 6, 1.2 survey 4."""
+    s = tiny_set(year=year)
+    Criterion.objects.filter(criteria_set=s, code="1.2").update(
+        method="survey", source=Criterion.Source.SURVEY, params={}
+    )
+    return s
+
+
+# What unit A's 1.1 holds at each step after the self-assessment.
+_SELF = {"entered_points": Decimal(5), "self_points": Decimal(5), "note": "Có báo cáo"}
+_FLAGGED = _SELF | {
+    "round_1_points": Decimal(4),
+    "round_1_comment": "Thiếu minh chứng",
+    "needs_explanation": True,
+    "explanation": "Đã bổ sung báo cáo",
+}
+_FINAL = _FLAGGED | {"round_2_points": Decimal("4.5"), "needs_explanation": False}
+
+
+def _round_at(
+    key: str,
+    stage: int,
+    criteria_set: CriteriaSet,
+    units: list[Unit],
+    sheet_status: str,
+    manual: dict[str, Any],
+    *,
+    by: User,
+    appraiser: User | None = None,
+) -> Round:
+    """A round as the workflow would have left it at `stage`, written directly (the steps
+    before were done by the services elsewhere; here only the state matters)."""
+    round_ = Round.objects.create(
+        year=criteria_set.year, name=f"Chỉ số CCHC {criteria_set.year} ({key})", opened_by=by,
+        **par_schedule(stage),
+    )  # fmt: skip
+    round_.criteria_sets.add(criteria_set)
+    sheets = ScoreSheet.objects.bulk_create(
+        ScoreSheet(round=round_, unit=u, criteria_set=criteria_set, status=sheet_status)
+        for u in units
+    )
+    criteria = {c.code: c for c in criteria_set.criteria.exclude(method="")}
+    survey = {"entered_points": Decimal(3), "self_points": Decimal(3)}
+    Score.objects.bulk_create(
+        Score(sheet=sheet, criterion=criteria[code], **fields)
+        for sheet in sheets
+        for code, fields in (("1.1", manual), ("1.2", survey))
+    )
+    if appraiser is not None:
+        AppraiserAssignment.objects.create(
+            round=round_, area_code="1", appraiser=appraiser, assigned_by=by
+        )
+    return round_
+
+
+def _scoring_world(
+    unit_a: Unit, unit_b: Unit, people: dict[str, User], plans: PlanWorld
+) -> ScoringWorld:
+    secretariat, focal = people["secretariat"], people["focal_point"]
+    appraiser = people["appraiser"]
+    year = timezone.localdate().year  # a progress report is cited in its year's round
+    this_year, last_year = _par_set(year), _par_set(year - 1)
+    CriteriaSet.objects.filter(pk=last_year.pk).update(locked_at=timezone.now())
+    current = par_rounds.open_round(
+        year=year, name=f"Chỉ số CCHC {year}", criteria_sets=[this_year], schedule=par_schedule(0),
+        by=secretariat, units=[unit_a, unit_b], tell_units=False,
+    )  # fmt: skip
+    assignment = par_rounds.assign_appraiser(
+        current, area_code="1", appraiser=appraiser, by=secretariat
+    )
+    both = [unit_a, unit_b]
+    at = functools.partial(_round_at, by=secretariat)
+    found = {
+        "current": current,
+        "appraisal_1": at("appraisal_1", 1, this_year, [unit_a], Sheet.SUBMITTED, _SELF,
+                          appraiser=appraiser),
+        "explanation": at("explanation", 2, this_year, [unit_a], Sheet.APPRAISED_1, _FLAGGED,
+                          appraiser=appraiser),
+        "appraisal_2": at("appraisal_2", 3, this_year, [unit_a], Sheet.EXPLAINED, _FLAGGED,
+                          appraiser=appraiser),
+        "appraised": at("appraised", 5, this_year, [unit_a], Sheet.FINAL, _FINAL),
+        "compiled": at("compiled", 4, this_year, both, Sheet.FINAL, _FINAL),
+        "approved": at("approved", 4, this_year, both, Sheet.FINAL, _FINAL),
+        "published": at("published", 20, last_year, both, Sheet.FINAL, _FINAL),
+    }  # fmt: skip
+    for key in ("compiled", "approved", "published"):
+        par_recompute.recompute_round(found[key])
+    now = timezone.now()
+    Round.objects.filter(pk=found["compiled"].pk).update(
+        status=Round.Status.COMPILED, compiled_at=now
+    )
+    Round.objects.filter(pk__in=[found["approved"].pk, found["published"].pk]).update(
+        status=Round.Status.APPROVED, compiled_at=now
+    )
+    for key in ("approved", "published"):
+        CouncilApproval.objects.create(round=found[key], member=people["council_member"])
+    for round_ in found.values():
+        round_.refresh_from_db()
+    par_publication.publish_round(found["published"], by=secretariat, tell_units=False)
+
+    sheets = {key: r.sheets.get(unit=unit_a) for key, r in found.items()}
+    scores = Score.objects.filter(sheet__unit=unit_a).select_related("criterion", "sheet")
+    by_round = {s.sheet.round_id: s for s in scores.filter(criterion__code="1.1")}
+    manual = {key: by_round[r.pk] for key, r in found.items()}
+    par_sheets.self_score(manual["current"], by=focal, entered_points=Decimal(5))
+    evidence = par_sheets.add_evidence_reference(
+        manual["current"], kind="progress_report", pk=plans.submitted.pk, by=focal
+    )
+    return ScoringWorld(
+        draft_set=_par_set(year + 1),
+        criteria_set=this_year,
+        rounds=found,
+        sheets=sheets,
+        manual=manual,
+        survey=sheets["current"].scores.get(criterion__code="1.2"),
+        evidence=evidence,
+        assignment=assignment,
+    )
+
+
 @dataclass
 class World:
     province: Unit
@@ -126,10 +316,26 @@ class World:
     subject_token: ApiToken
     attachment: Attachment
     plans: PlanWorld
+    built_scoring: ScoringWorld | None = None
+
+    @property
+    def scoring(self) -> ScoringWorld:
+        if self.built_scoring is None:
+            raise LookupError("The PAR Index world is built for the rows named in SCORING_ROWS.")
+        return self.built_scoring
+
+
+# The rows that use `World.scoring`: only their tests pay for building it.
+SCORING_ROWS = ("scoring:", "par_")
+
+
+def _row_name(request: pytest.FixtureRequest) -> str:
+    callspec = getattr(request.node, "callspec", None)
+    return str(callspec.params.get("name", "")) if callspec else ""
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db, request: pytest.FixtureRequest) -> World:
     province = make_unit("Tỉnh An Giang", kind=Unit.Kind.PROVINCE, code="AG")
     unit_a = make_unit("Sở Tư pháp", parent=province, code="STP")
     unit_b = make_unit("Sở Y tế", parent=province, code="SYT")
@@ -157,6 +363,7 @@ def world(db) -> World:
     )
     attachment.file.save("quyet-dinh.pdf", ContentFile(b"%PDF-1.4"), save=False)
     attachment.save()
+    plans = _plan_world(province, unit_a, people)
     return World(
         province,
         unit_a,
@@ -166,7 +373,10 @@ def world(db) -> World:
         subject.role_assignments.get(),
         token,
         attachment,
-        _plan_world(province, unit_a, people),
+        plans,
+        _scoring_world(unit_a, unit_b, people, plans)
+        if _row_name(request).startswith(SCORING_ROWS)
+        else None,
     )
 
 
