@@ -44,9 +44,12 @@ def round_detail(round_: Round, user: Any) -> dict[str, Any]:
     exceptions = round_.exceptions.select_related("unit")
     if not round_.can_manage(user):
         exceptions = exceptions.filter(unit_id__in=user.access.own_unit_ids)
+    approvals = round_.approvals.select_related("member").order_by("approved_at")
+    if not round_.can_see_results(user):
+        approvals = approvals.none()  # comments may speak of results not yet published
     detail |= {
         "appraisers": list(round_.appraisers.select_related("appraiser")),
-        "approvals": list(round_.approvals.select_related("member").order_by("approved_at")),
+        "approvals": list(approvals),
         "publications": list(round_.publications.select_related("published_by")),
         "exceptions": list(exceptions),
     }

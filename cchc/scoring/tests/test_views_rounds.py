@@ -447,6 +447,9 @@ def test_compile_approve_and_publish(
 
         client.force_login(focal_point)
         assert client.post(publish).status_code == 403
+        page = client.get(round_.get_absolute_url())
+        assert page.context["approvals_count"] == 1
+        assert "Đồng ý kết quả" not in page.content.decode()  # not before publication
         client.force_login(home_affairs_officer)
         page = client.get(round_.get_absolute_url()).content.decode()
         assert publish in page

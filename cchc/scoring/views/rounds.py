@@ -242,12 +242,16 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for a in round_.appraisers.select_related("appraiser").order_by("area_code")
     ]
     approvals = round_.approvals.select_related("member").order_by("approved_at")
+    approvals_count = approvals.count()
+    if not round_.can_see_results(request.user):
+        approvals = approvals.none()  # comments may speak of results not yet published
     context |= {
         "stage": _stage_label(round_, today),
         "timeline": _timeline(round_, today),
         "exceptions": exceptions,
         "appraisers": appraisers,
         "approvals": approvals,
+        "approvals_count": approvals_count,
         "publications": round_.publications.select_related("published_by").order_by("-revision"),
         "can_manage": can_manage,
         "may_approve": _may_approve_now(round_, request, today),
