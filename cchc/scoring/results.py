@@ -9,10 +9,13 @@ them (`can_see_provisional`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils import formats
 
 from . import calculations as calc
 from .models import Publication, PublishedResult, Round, Score, ScoreSheet, UnitGroup
@@ -121,12 +124,31 @@ class GroupRanking:
         return [line.index for line in self.lines if line.index is not None]
 
 
-@dataclass
 class Ranking:
-    round: Round
-    groups: list[GroupRanking]
-    publication: Publication | None = None  # None: provisional, not published
-    revisions: list[Publication] = field(default_factory=list)
+    """A round's ranking: the publication shown (None: provisional), every revision, and
+    the groups — read from the database only when first used, so a page whose table comes
+    from the cache does not read the 200 lines at all."""
+
+    def __init__(
+        self,
+        round: Round,
+        groups: list[GroupRanking] | None = None,
+        publication: Publication | None = None,
+        revisions: list[Publication] | None = None,
+        *,
+        load: Callable[[], list[GroupRanking]] | None = None,
+    ) -> None:
+        self.round = round
+        self.publication = publication
+        self.revisions = revisions or []
+        self._groups = groups
+        self._load = load
+
+    @property
+    def groups(self) -> list[GroupRanking]:
+        if self._groups is None:
+            self._groups = self._load() if self._load else []
+        return self._groups
 
     @property
     def is_provisional(self) -> bool:
@@ -232,15 +254,17 @@ def provisional_lines(round_: Round) -> list[Line]:
 
 
 def revisions(round_: Round) -> list[Publication]:
-    """Every revision of the round's publication, the current (latest) first."""
-    return list(round_.publications.select_related("published_by").order_by("-revision"))
+    """Every revision of the round's publication, the current (latest) first; without the
+    frozen snapshot (every line again, as JSON), which no page reads."""
+    found = round_.publications.select_related("published_by").defer("snapshot")
+    return list(found.order_by("-revision"))
 
 
 def ranking(round_: Round, *, revision: int | None = None) -> Ranking | None:
     """The published ranking (the current revision, or `revision`); before publication the
     provisional one. None when the revision asked for does not exist."""
     if not round_.is_published:
-        return Ranking(round_, group_lines(round_, provisional_lines(round_)))
+        return Ranking(round_, load=lambda: group_lines(round_, provisional_lines(round_)))
     every = revisions(round_)
     if not every:
         return None
@@ -249,7 +273,12 @@ def ranking(round_: Round, *, revision: int | None = None) -> Ranking | None:
     )
     if chosen is None:
         return None
-    return Ranking(round_, group_lines(round_, published_lines(chosen)), chosen, every)
+    return Ranking(
+        round_,
+        publication=chosen,
+        revisions=every,
+        load=lambda: group_lines(round_, published_lines(chosen)),
+    )
 
 
 def ranking_for(round_: Round, user: User, *, revision: int | None = None) -> Ranking | None:
@@ -257,6 +286,82 @@ def ranking_for(round_: Round, user: User, *, revision: int | None = None) -> Ra
     if not can_see_results(round_, user):
         return None
     return ranking(round_, revision=revision)
+
+
+# --- the ranking as shown on the page -----------------------------------------------------
+
+NONE_SHOWN = "—"
+
+
+def number_formatter() -> Callable[[Decimal | int | None], str]:
+    """A function writing a number exactly as `{{ value }}` would in the active language
+    ("82,50"; "—" for None), with the language's separator read once instead of once per
+    cell: the ranking table has some 3,000 numbers."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return lambda value: NONE_SHOWN if value is None else str(formats.number_format(value))
+    separator = str(formats.get_format("DECIMAL_SEPARATOR"))
+
+    def shown(value: Decimal | int | None) -> str:
+        if value is None:
+            return NONE_SHOWN
+        if type(value) is int:
+            return str(value)
+        if type(value) is Decimal:
+            _sign, digits, exponent = value.as_tuple()
+            if isinstance(exponent, int) and abs(exponent) + len(digits) <= 200:
+                return f"{value:f}".replace(".", separator)  # as django.utils.numberformat
+        return str(formats.number_format(value))
+
+    return shown
+
+
+@dataclass(frozen=True)
+class ShownLine:
+    """One line of the ranking table with every figure written out for the active
+    language ("—" where there is none): the template only places the strings."""
+
+    rank: str
+    unit_name: str
+    url: str  # the unit's scorecard; "" when the unit has no sheet
+    self_total: str
+    appraised_total: str
+    maximum: str
+    index: str
+    band: str
+    areas: list[str]  # in column order: the area's index, or its points
+
+
+def shown_lines(
+    group: GroupRanking, *, figures: str, link: Callable[[int], str]
+) -> list[ShownLine]:
+    """The lines of `group` as the ranking table shows them; the area columns show each
+    area's points when `figures` is "points", else its index. `link` gives a sheet's URL."""
+    shown = number_formatter()
+    codes = [c.code for c in group.columns]
+    lines = []
+    for line in group.lines:
+        areas = {a.code: a for a in line.areas}
+        cells = []
+        for code in codes:
+            area = areas.get(code)
+            if area is None:
+                cells.append(NONE_SHOWN)
+            else:
+                cells.append(shown(area.points if figures == "points" else area.index))
+        lines.append(
+            ShownLine(
+                rank=shown(line.rank) if line.rank else NONE_SHOWN,
+                unit_name=line.unit_name,
+                url=link(line.sheet_id) if line.sheet_id else "",
+                self_total=shown(line.self_total),
+                appraised_total=shown(line.appraised_total),
+                maximum=shown(line.maximum),
+                index=shown(line.index),
+                band=line.band or NONE_SHOWN,
+                areas=cells,
+            )
+        )
+    return lines
 
 
 # --- the scorecard ------------------------------------------------------------------------

@@ -13,11 +13,12 @@ from decimal import Decimal as D
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from cchc.accounts.roles import Role
 from cchc.accounts.tests.factories import make_user
 from cchc.scoring import results
-from cchc.scoring.models import Band, CriteriaSet, Criterion, Round
+from cchc.scoring.models import Band, CriteriaSet, Criterion, PublishedResult, Round
 from cchc.scoring.services import appraisal, publication, rounds, sheets
 from cchc.units.models import Unit
 from cchc.units.tests.factories import make_unit
@@ -272,6 +273,106 @@ def test_who_sees_provisional_results(
     r.refresh_from_db()
     assert results.can_see_results(r, council_member)
     assert not results.can_see_results(r, leader)
+
+
+# --- the ranking as shown -----------------------------------------------------------------
+
+NUMBERS = [
+    D("85.00"),
+    D("0.00"),
+    D("0"),
+    D("100"),
+    D("-1.50"),
+    D("1234567.5"),
+    D("1E+2"),
+    D("0.000001"),
+    D("-0.00"),
+    3,
+    0,
+]
+
+
+@pytest.mark.parametrize("format_path", [["config.formats"], None])
+@pytest.mark.parametrize("grouping", [False, True])
+def test_number_formatter_writes_numbers_as_the_template_does(format_path, grouping):
+    from django.template import Context, Template
+    from django.test import override_settings
+    from django.utils import formats
+
+    template = Template("{{ value }}")
+    with override_settings(FORMAT_MODULE_PATH=format_path, USE_THOUSAND_SEPARATOR=grouping):
+        formats.reset_format_cache()
+        try:
+            for language in ("vi", "en"):
+                with translation.override(language):
+                    shown = results.number_formatter()
+                    for value in NUMBERS:
+                        expected = template.render(Context({"value": value}))
+                        assert shown(value) == expected, (language, value)
+                    assert shown(None) == "—"
+        finally:
+            formats.reset_format_cache()
+
+
+def test_numbers_have_a_decimal_comma_in_vietnamese():
+    with translation.override("vi"):
+        assert results.number_formatter()(D("82.50")) == "82,50"
+
+
+def _shown_group() -> results.GroupRanking:
+    one = results.AreaFigure("I", "Công tác chỉ đạo", D("9.00"), D("10.00"), D("90.00"))
+    two = results.AreaFigure("II", "Cải cách thủ tục hành chính", D("7.5"), D(10), D("75.00"))
+    lines = [
+        results.Line(5, "Sở Tư pháp", "departments", 1, D("20.00"), D("16.50"), D("20.00"),
+                     D("82.50"), "Tốt", [one, two], sheet_id=41),
+        results.Line(6, "Sở <Mới>", "departments", None, None, D("9.00"), D("10.00"), None, "",
+                     [one], sheet_id=None),
+    ]  # fmt: skip
+    columns = [results.AreaColumn("I", one.name), results.AreaColumn("II", two.name)]
+    return results.GroupRanking("departments", "Departments and agencies", columns, lines)
+
+
+def test_shown_lines_write_every_figure_for_the_active_language():
+    with translation.override("vi"):
+        first, second = results.shown_lines(
+            _shown_group(), figures="index", link=lambda pk: f"/sheets/{pk}/"
+        )
+        points = results.shown_lines(_shown_group(), figures="points", link=str)
+    assert first == results.ShownLine(
+        rank="1",
+        unit_name="Sở Tư pháp",
+        url="/sheets/41/",
+        self_total="20,00",
+        appraised_total="16,50",
+        maximum="20,00",
+        index="82,50",
+        band="Tốt",
+        areas=["90,00", "75,00"],
+    )
+    # No rank, no index, no band, no sheet, an area the unit does not have: "—".
+    assert (second.rank, second.self_total, second.index, second.band, second.url) == (
+        "—",
+        "—",
+        "—",
+        "—",
+        "",
+    )
+    assert second.areas == ["90,00", "—"]
+    assert [x.areas for x in points] == [["9,00", "7,5"], ["9,00", "—"]]
+
+
+def test_ranking_reads_its_lines_only_when_they_are_used(published):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    table = PublishedResult._meta.db_table
+    with CaptureQueriesContext(connection) as before:
+        board = results.ranking(published)
+    assert not any(table in q["sql"] for q in before.captured_queries)
+    assert "snapshot" in board.revisions[0].get_deferred_fields()
+    with CaptureQueriesContext(connection) as used:
+        assert len(board.groups) == 2
+    assert any(table in q["sql"] for q in used.captured_queries)
 
 
 # --- the scorecard ------------------------------------------------------------------------

@@ -4,19 +4,36 @@ score — who sees what before and after publication."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import formats
 
 from cchc.core.models import AuditEvent
-from cchc.scoring.models import Publication, Score
+from cchc.scoring.models import Publication, PublishedResult, Score
+from cchc.scoring.services import appraisal
+from cchc.scoring.services import publication as publishing
 from cchc.units.tests.factories import make_unit
 
-from .test_results import FULL, build_round, published_round, scored
+from .test_results import FULL, at, build_round, published_round, scored
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The ranking keeps published tables in the cache, and tests reuse primary keys and
+    frozen times: each test starts (and leaves) with an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -147,6 +164,130 @@ def test_anonymous_is_sent_to_log_in(client, single):
     response = client.get(reverse("scoring:ranking", args=[single.pk]))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+# --- the ranking's cached tables ---------------------------------------------------------
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def _page(client, url, params=None, **headers) -> str:
+    """The page without its CSRF token (masked differently on every response)."""
+    response = client.get(url, params or {}, **headers)
+    assert response.status_code == 200
+    return CSRF.sub("", response.content.decode())
+
+
+def _reads_lines(client, url, params=None) -> bool:
+    """Whether showing the page read the published lines from the database."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    table = PublishedResult._meta.db_table
+    return any(table in q["sql"] for q in queries.captured_queries)
+
+
+def _index(value: str) -> str:
+    """An index cell as the table shows it in the active language."""
+    return f"<strong>{formats.number_format(D(value))}</strong>"
+
+
+def test_cached_ranking_is_the_page_rendered_without_the_cache(client, published, leader, english):
+    client.force_login(leader)
+    url = reverse("scoring:ranking", args=[published.pk])
+    for show in ("index", "points"):
+        cache.clear()
+        assert _reads_lines(client, url, {"show": show})  # rendered, then kept
+        assert not _reads_lines(client, url, {"show": show})  # served from the cache
+        cached = _page(client, url, {"show": show})
+        partial = _page(client, url, {"show": show}, HTTP_HX_REQUEST="true")
+        assert partial.lstrip().startswith('<div id="ranking-groups">')
+        assert partial in cached
+        cache.clear()
+        assert _page(client, url, {"show": show}) == cached
+        cache.clear()
+        assert _page(client, url, {"show": show}, HTTP_HX_REQUEST="true") == partial
+    html = _page(client, url)
+    for sheet in published.sheets.all():
+        assert f'<a href="{reverse("scoring:scorecard", args=[sheet.pk])}">' in html
+    assert '<caption class="visually-hidden">Departments and agencies</caption>' in html
+    assert '<th scope="row"><a href=' in html
+    assert '<td class="num"><strong>' + formats.number_format(D("85.00")) in html
+
+
+def test_a_new_revision_is_shown_with_its_own_figures(
+    client, single, unit_a, home_affairs_officer, english
+):
+    client.force_login(home_affairs_officer)
+    url = reverse("scoring:ranking", args=[single.pk])
+    assert _index("85.00") in _page(client, url)  # revision 1, now cached
+    score = Score.objects.get(sheet__round=single, sheet__unit=unit_a, criterion__code="II.1")
+    publishing.correct_published_score(
+        score, points=D(10), reason="Bổ sung tài liệu kiểm chứng", by=home_affairs_officer
+    )
+    html = _page(client, url)
+    assert _index("95.00") in html
+    assert _index("85.00") not in html
+    assert "Revision 2 of" in html
+    earlier = _page(client, url, {"revision": "1"})
+    assert _index("85.00") in earlier
+    assert "Not the current revision" in earlier
+
+
+@pytest.fixture
+def django_formats():
+    """Django's own number formats: "85,00" in Vietnamese, "85.00" in English (cchc's
+    write a decimal comma in both languages). Django does not forget the format modules
+    it found when FORMAT_MODULE_PATH changes, hence the resets."""
+    with override_settings(FORMAT_MODULE_PATH=None):
+        formats.reset_format_cache()
+        yield
+    formats.reset_format_cache()
+
+
+def test_each_language_has_its_own_cached_table(client, single, leader, django_formats):
+    client.force_login(leader)
+    url = reverse("scoring:ranking", args=[single.pk])
+    assert "<strong>85,00</strong>" in _page(client, url)
+    client.cookies["cchc_language"] = "en"
+    english = _page(client, url)
+    assert "<strong>85.00</strong>" in english
+    assert "85,00" not in english
+    assert not _reads_lines(client, url)  # the English table is cached too
+    client.cookies["cchc_language"] = "vi"
+    assert "<strong>85,00</strong>" in _page(client, url)
+
+
+def test_the_cached_table_is_served_only_after_the_access_checks(
+    client, single, leader, no_role_user
+):
+    url = reverse("scoring:ranking", args=[single.pk])
+    client.force_login(leader)
+    _page(client, url)
+    _page(client, url, HTTP_HX_REQUEST="true")
+    assert client.get(url, {"revision": "2"}).status_code == 404
+    client.force_login(no_role_user)
+    assert client.get(url).status_code == 404
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
+    client.logout()
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 302
+
+
+def test_provisional_ranking_is_never_cached(
+    client, unit_a, home_affairs_officer, council_member, english
+):
+    r = build_round(
+        {unit_a: FULL}, secretariat=home_affairs_officer, council=council_member, until="submitted"
+    )
+    client.force_login(home_affairs_officer)
+    url = reverse("scoring:ranking", args=[r.pk])
+    assert _index("100.00") in _page(client, url)
+    score = Score.objects.get(sheet__round=r, sheet__unit=unit_a, criterion__code="II.1")
+    with at(2026, 12):
+        appraisal.appraise(score, round_no=1, points=D(8), by=home_affairs_officer)
+    html = _page(client, url)
+    assert "Provisional — not published" in html
+    assert _index("90.00") in html
+    assert _index("100.00") not in html
 
 
 # --- the scorecard ------------------------------------------------------------------------

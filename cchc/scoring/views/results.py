@@ -8,20 +8,26 @@ reached only through `ScoreSheet.objects.visible_to`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.template.loader import render_to_string
+from django.urls import URLPattern, path, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cchc.accounts.access import require
-from cchc.core.viewhelpers import DOCX, XLSX, file_response, pick, run
+from cchc.core.viewhelpers import DOCX, XLSX, file_response, run
 
 from .. import charts
 from .. import results as queries
 from ..forms.results import CorrectionForm, RankingViewForm
-from ..models import Round, Score, ScoreSheet
+from ..models import Publication, Round, Score, ScoreSheet
 from ..services import publication as publishing
 
 PDF = "application/pdf"
@@ -38,8 +44,18 @@ def _ranking(request: HttpRequest, pk: int) -> tuple[queries.Ranking, RankingVie
     return board, form
 
 
-def _sections(board: queries.Ranking) -> list[tuple[queries.GroupRanking, str]]:
-    """Each group with its distribution chart."""
+def _scorecard_link() -> Callable[[int], str]:
+    """The scorecard URL of a sheet by string formatting: `reverse` once, not per line."""
+    marker = 2_147_483_647
+    head, tail = reverse("scoring:scorecard", args=[marker]).rsplit(str(marker), 1)
+    return lambda sheet_id: f"{head}{sheet_id}{tail}"
+
+
+def _sections(
+    board: queries.Ranking, figures: str
+) -> list[tuple[queries.GroupRanking, str, list[queries.ShownLine]]]:
+    """Each group with its distribution chart and its lines as shown."""
+    link = _scorecard_link()
     return [
         (
             group,
@@ -49,24 +65,71 @@ def _sections(board: queries.Ranking) -> list[tuple[queries.GroupRanking, str]]:
                 title=_("Distribution of the indices: %(group)s") % {"group": group.label},
                 chart_id=f"distribution-{group.group}",
             ),
+            queries.shown_lines(group, figures=figures, link=link),
         )
         for group in board.groups
     ]
 
 
+# A published revision never changes, so its tables and charts are kept rendered. The unit
+# names are read live from the units, hence a time limit: a renamed unit shows within it.
+GROUPS_CACHE_SECONDS = 3600
+GROUPS_TEMPLATE = "scoring/partials/results_groups.html"
+
+
+def _groups_cache_key(publication: Publication, figures: str) -> str:
+    """Per revision (its pk and time, so a pk used again after a rollback is not taken for
+    it), what the area columns show and the language (labels and number format)."""
+    return ":".join(
+        (
+            "scoring.ranking.groups.v1",
+            str(publication.round_id),
+            str(publication.pk),
+            str(publication.revision),
+            publication.published_at.isoformat(),
+            figures,
+            get_language() or "",
+        )
+    )
+
+
+def _groups_html(board: queries.Ranking, figures: str) -> str:
+    """The groups of the ranking, rendered (without the request: nothing in them depends
+    on who asks). A published revision is rendered once and cached; provisional figures
+    change at any moment, so they are never cached."""
+
+    def rendered() -> str:
+        context = {"sections": _sections(board, figures), "figures": figures}
+        return render_to_string(GROUPS_TEMPLATE, context)
+
+    if board.publication is None:
+        return rendered()
+    key = _groups_cache_key(board.publication, figures)
+    html = cache.get(key)
+    if html is None:
+        html = rendered()
+        cache.set(key, html, GROUPS_CACHE_SECONDS)
+    return html
+
+
 @login_required
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    # Who may see the ranking, and which revision, is decided before any cached table is
+    # used: `_ranking` is a 404 otherwise.
     board, form = _ranking(request, pk)
+    figures = form.figures()
+    groups = mark_safe(_groups_html(board, figures))  # rendered by a template, escaped there
+    if request.htmx:
+        return HttpResponse(groups)
     context = {
         "board": board,
         "round": board.round,
         "form": form,
-        "figures": form.figures(),
-        "sections": _sections(board),
+        "figures": figures,
+        "groups": groups,
         "can_manage": board.round.can_manage(request.user),
     }
-    page = pick(request, "scoring/ranking.html", "scoring/partials/results_groups.html")
-    return render(request, page, context)
+    return render(request, "scoring/ranking.html", context)
 
 
 def _file_stem(board: queries.Ranking) -> str:
