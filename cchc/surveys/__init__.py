@@ -1,0 +1,1 @@
+"""Satisfaction surveys (SIPAS): questionnaires, campaigns, responses and their indices."""
