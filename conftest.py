@@ -109,3 +109,12 @@ def outsider(unit_b):
 @pytest.fixture
 def no_role_user(db):
     return make_user("norole")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache: primary keys repeat between tests (rolled
+    back), so a cached page of one test could otherwise be served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
