@@ -53,7 +53,7 @@ e2e: setup
 	$(BIN)/pytest -m e2e -q
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
 fmt: setup
 	$(BIN)/ruff check --fix .

@@ -18,7 +18,9 @@ from cchc.core.tasks import send_email
 from config.celery import app
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/15"
+# Database 15 unless told otherwise: CI runs two suites at once, each on its own database.
+REDIS_DB = int(os.environ.get("CCHC_TEST_REDIS_DB", "15"))
+REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
 
 
 def test_tasks_run_inline_when_no_broker_is_configured(settings, mailoutbox):
@@ -90,7 +92,7 @@ def _redis_reachable() -> bool:
 
 @pytest.fixture
 def redis_app() -> Iterator[Celery]:
-    """A Celery app on Redis database 15 with cchc's tasks; the project's app is untouched."""
+    """A Celery app on its own Redis database with cchc's tasks; the project's app is untouched."""
     if not _redis_reachable():
         pytest.skip(f"Redis is not reachable on {REDIS_HOST}:{REDIS_PORT}")
     redis_app = Celery("cchc-redis-test", set_as_current=False)
