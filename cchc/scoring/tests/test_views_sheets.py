@@ -16,21 +16,9 @@ from cchc.core.tests.files import make_exe, make_pdf
 from cchc.scoring.models import CriteriaSet, Criterion, Evidence, Round, Score, ScoreSheet
 from cchc.scoring.services import rounds
 
-pytestmark = pytest.mark.django_db
+from .round_helpers import SCHEDULE
 
-SCHEDULE = {
-    "self_from": datetime.date(2027, 1, 1),
-    "self_to": datetime.date(2027, 1, 10),
-    "appraisal_1_from": datetime.date(2027, 1, 11),
-    "appraisal_1_to": datetime.date(2027, 1, 15),
-    "explanation_from": datetime.date(2027, 1, 16),
-    "explanation_to": datetime.date(2027, 1, 18),
-    "appraisal_2_from": datetime.date(2027, 1, 19),
-    "appraisal_2_to": datetime.date(2027, 1, 20),
-    "council_from": datetime.date(2027, 1, 21),
-    "council_to": datetime.date(2027, 1, 25),
-    "publish_on": datetime.date(2027, 1, 26),
-}
+pytestmark = pytest.mark.django_db
 
 
 def _day(month: int, day: int) -> time_machine.travel:

@@ -1,78 +1,29 @@
-import datetime
+"""A whole round through the services: self-assessment, two appraisal rounds with an
+explanation, council, publication and a recorded revision."""
+
 from decimal import Decimal as D
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
-from cchc.scoring.models import Band, CriteriaSet, Criterion
+from cchc.scoring.models import Score
 from cchc.scoring.services import appraisal, publication, rounds, sheets
 
+from .round_helpers import SCHEDULE, on, tiny_set
+
 pytestmark = pytest.mark.django_db
-
-
-def _set():
-    s = CriteriaSet.objects.create(year=2026, group="departments", name="T")
-    a = Criterion.objects.create(
-        criteria_set=s, code="1", name="A", max_points=D(10), depth=1, area_code="1", position=0
-    )
-    Criterion.objects.create(
-        criteria_set=s,
-        parent=a,
-        code="1.1",
-        name="m",
-        max_points=D(6),
-        depth=2,
-        area_code="1",
-        position=1,
-        method="manual",
-    )
-    Criterion.objects.create(
-        criteria_set=s,
-        parent=a,
-        code="1.2",
-        name="r",
-        max_points=D(4),
-        depth=2,
-        area_code="1",
-        position=2,
-        method="ratio",
-        params={"threshold": "80"},
-    )
-    Band.objects.create(criteria_set=s, label="Tốt", min_percent=D(80))
-    Band.objects.create(criteria_set=s, label="Khá", min_percent=D(0))
-    return s
-
-
-SCHEDULE = {
-    "self_from": datetime.date(2027, 1, 1),
-    "self_to": datetime.date(2027, 1, 10),
-    "appraisal_1_from": datetime.date(2027, 1, 11),
-    "appraisal_1_to": datetime.date(2027, 1, 15),
-    "explanation_from": datetime.date(2027, 1, 16),
-    "explanation_to": datetime.date(2027, 1, 18),
-    "appraisal_2_from": datetime.date(2027, 1, 19),
-    "appraisal_2_to": datetime.date(2027, 1, 20),
-    "council_from": datetime.date(2027, 1, 21),
-    "council_to": datetime.date(2027, 1, 25),
-    "publish_on": datetime.date(2027, 1, 26),
-}
 
 
 def test_whole_round(
     home_affairs_officer, focal_point, unit_leader, appraiser, council_member, unit_a
 ):
-    s = _set()
-    with time_machine.travel(datetime.datetime(2027, 1, 2, 9, tzinfo=datetime.UTC)):
+    officer = home_affairs_officer
+    with on("self"):
         r = rounds.open_round(
-            year=2026,
-            name="R",
-            criteria_sets=[s],
-            schedule=SCHEDULE,
-            by=home_affairs_officer,
+            year=2026, name="R", criteria_sets=[tiny_set()], schedule=SCHEDULE, by=officer,
             units=[unit_a],
-        )
-        rounds.assign_appraiser(r, area_code="1", appraiser=appraiser, by=home_affairs_officer)
+        )  # fmt: skip
+        rounds.assign_appraiser(r, area_code="1", appraiser=appraiser, by=officer)
         sheet = r.sheets.get()
         m, q = sheet.scores.order_by("criterion__position")
         sheets.self_score(m, by=focal_point, entered_points=D(5), note="no file")
@@ -80,23 +31,23 @@ def test_whole_round(
             sheets.self_score(q, by=focal_point, numerator=D(5), denominator=D(4))
         sheets.self_score(q, by=focal_point, numerator=D(3), denominator=D(4), note="x")
         sheet.refresh_from_db()
-        assert sheet.self_total == D("8.75")
+        assert sheet.self_total == D("8.75")  # 5 + 75 % ÷ 80 % x 4
         sheets.submit_sheet(sheet, by=unit_leader)
-    with time_machine.travel(datetime.datetime(2027, 1, 12, 9, tzinfo=datetime.UTC)):
+    with on("appraisal_1"):
         appraisal.appraise(
             m, round_no=1, points=D(4), comment="why?", needs_explanation=True, by=appraiser
         )
-        appraisal.close_round_1(sheet, by=home_affairs_officer)
-    with time_machine.travel(datetime.datetime(2027, 1, 17, 9, tzinfo=datetime.UTC)):
+        appraisal.close_round_1(sheet, by=officer)
+    with on("explanation"):
         appraisal.explain(m, text="because", by=focal_point)
         appraisal.send_explanations(sheet, by=focal_point)
-    with time_machine.travel(datetime.datetime(2027, 1, 19, 9, tzinfo=datetime.UTC)):
+    with on("appraisal_2"):
         appraisal.appraise(m, round_no=2, points=D("4.5"), by=appraiser)
-        appraisal.close_round_2(sheet, by=home_affairs_officer)
-        publication.compile_round(r, by=home_affairs_officer)
-    with time_machine.travel(datetime.datetime(2027, 1, 22, 9, tzinfo=datetime.UTC)):
+        appraisal.close_round_2(sheet, by=officer)
+        publication.compile_round(r, by=officer)
+    with on("council"):
         publication.approve_round(r, by=council_member)
-        p = publication.publish_round(r, by=home_affairs_officer)
+        p = publication.publish_round(r, by=officer)
     line = p.results.get()
     assert (line.appraised_total, line.index, line.rank, line.band) == (
         D("8.25"),
@@ -104,10 +55,9 @@ def test_whole_round(
         1,
         "Tốt",
     )
-    with time_machine.travel(datetime.datetime(2027, 2, 1, 9, tzinfo=datetime.UTC)):
-        p2 = publication.correct_published_score(
-            type(m).objects.get(pk=m.pk), points=D(3), reason="error", by=home_affairs_officer
-        )
+    with on("after"):
+        fresh = Score.objects.get(pk=m.pk)
+        p2 = publication.correct_published_score(fresh, points=D(3), reason="error", by=officer)
     assert p2.revision == 2
     assert p2.results.get().index == D("67.50")
-    assert p.results.get().index == D("82.50")
+    assert p.results.get().index == D("82.50")  # revision 1 is unchanged
