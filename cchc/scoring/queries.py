@@ -237,7 +237,10 @@ def _figures(score: Score) -> tuple[str | Promise, list[Figure]]:
     label = known.label if known else key
     if data.get("note") == "no data":
         return label, [Figure(_("no data yet"), "")]
-    return label, [Figure(FIGURE_LABELS.get(k, k), v) for k, v in data.items()]
+    # In the order of FIGURE_LABELS, not the stored one (PostgreSQL's jsonb reorders keys).
+    order = list(FIGURE_LABELS)
+    keys = sorted(data, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return label, [Figure(FIGURE_LABELS.get(k, k), data[k]) for k in keys]
 
 
 def _leaf(criterion: Criterion, score: Score, access: SheetAccess, own: Any) -> Row:
