@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from cchc.accounts.roles import Role
@@ -118,3 +120,19 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+# Every test (browser journeys apart: the browser keeps the real clock) starts at the same
+# instant, so the suite does not depend on the day it runs: fixtures create role
+# assignments and units "from today", and tests travel to fixed future days (the 2026 PAR
+# Index round in January 2027) that must stay after that today.
+PINNED_NOW = datetime.datetime(2026, 11, 28, 2, tzinfo=datetime.UTC)  # 09:00 in Viet Nam
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("e2e"):
+        yield
+        return
+    with time_machine.travel(PINNED_NOW, tick=True):
+        yield
