@@ -23,6 +23,7 @@ from cchc.accounts.api import TokenAuth
 from cchc.accounts.api import router as accounts_router
 from cchc.plans.api import router as plans_router
 from cchc.scoring.api import router as scoring_router
+from cchc.surveys.api import router as surveys_router
 from cchc.units.api import router as units_router
 
 api = NinjaAPI(
@@ -101,3 +102,4 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/units", units_router)
 api.add_router("/plans", plans_router)
 api.add_router("/par-index", scoring_router)
+api.add_router("/surveys", surveys_router)

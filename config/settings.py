@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cchc.accounts",
     "cchc.plans",
     "cchc.scoring",
+    "cchc.surveys",
 ]
 
 MIDDLEWARE = [

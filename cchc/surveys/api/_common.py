@@ -1,0 +1,5 @@
+"""The surveys Router, shared by the endpoint modules."""
+
+from ninja import Router
+
+router = Router(tags=["surveys"])

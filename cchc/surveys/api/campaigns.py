@@ -1,0 +1,3 @@
+"""Surveys API: campaigns (being written)."""
+
+from ._common import router  # noqa: F401

@@ -1,0 +1,3 @@
+"""Surveys API: results (being written)."""
+
+from ._common import router  # noqa: F401

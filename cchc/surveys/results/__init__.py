@@ -1,0 +1,1 @@
+"""Read models of survey results: indices aggregated from `Tally` rows in the database."""

@@ -1,0 +1,1 @@
+"""Write operations of the surveys module; pages, API, imports and tasks all call these."""

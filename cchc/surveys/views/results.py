@@ -1,0 +1,7 @@
+"""Pages of the surveys module: results (being written)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
