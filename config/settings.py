@@ -242,6 +242,11 @@ CACHES = {
     "default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://cchc"),
 }
 
+# Satisfaction surveys: abuse control of the public forms (no personal data is stored; the
+# client is counted in the cache under a keyed hash of its address and the day).
+SURVEY_RATE_LIMIT = env.str("SURVEY_RATE_LIMIT", default="20/600")  # submissions / seconds
+SURVEY_MAX_BODY = env.int("SURVEY_MAX_BODY", default=32 * 1024)  # bytes of one submission
+
 # Organisation: the province whose reference data is loaded.
 PROVINCE_NAME = env.str("PROVINCE_NAME", default="An Giang")
 DOMAIN_REFERENCE_DIR = env_path("DOMAIN_REFERENCE_DIR", BASE_DIR / "cchc" / "units" / "reference")
