@@ -45,6 +45,7 @@ class ChoiceShare:
     name: str
     label: str
     result: calc.Result
+    count: int = 0  # respondents choosing the item
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ class Weight:
     unit_name: str
     population: int | None
     share: Decimal | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        return None if self.share is None else calc.quantize(self.share * calc.HUNDRED)
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,7 @@ def expectations(specs: tuple[ExpectationSpec, ...], counts: Counts, options: ca
                 choice.name,
                 choice.label,
                 calc.proportion(calc.Tally(by_value.get(choice.value, 0), respondents), options),
+                by_value.get(choice.value, 0),
             )
             for choice in spec.choices
         )
