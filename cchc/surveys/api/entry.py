@@ -6,8 +6,6 @@ The same services and rules as the pages: campaigns and responses the caller may
 point / head (403 otherwise); invalidating and the duplicates report are the secretariat's.
 """
 
-from __future__ import annotations
-
 import datetime
 from typing import Any
 

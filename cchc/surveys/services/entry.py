@@ -246,10 +246,11 @@ def status_of(entries: list[PaperEntry]) -> str:
 
 def pending(campaign: Campaign, user: User) -> list[dict[str, Any]]:
     """Form numbers typed but not yet a response, for the units this person may enter for:
-    [{unit, serial, status, first (the entry 1), second (entry 2 or None)}]. No answers."""
-    units = enterable_units(campaign, user).values("unit_id")
+    [{unit, target (its CampaignUnit id), serial, status, first (the entry 1), second (entry 2
+    or None)}]. No answers."""
+    targets = dict(enterable_units(campaign, user).values_list("unit_id", "pk"))
     entries = (
-        PaperEntry.objects.filter(campaign=campaign, unit_id__in=units, response__isnull=True)
+        PaperEntry.objects.filter(campaign=campaign, unit_id__in=targets, response__isnull=True)
         .select_related("unit", "entered_by")
         .order_by("unit__name", "serial", "entry_no")
     )
@@ -259,12 +260,13 @@ def pending(campaign: Campaign, user: User) -> list[dict[str, Any]]:
     return [
         {
             "unit": rows[0].unit,
+            "target": targets[unit_id],
             "serial": serial,
             "status": status_of(rows),
             "first": rows[0],
             "second": rows[1] if len(rows) > 1 else None,
         }
-        for (_unit, serial), rows in grouped.items()
+        for (unit_id, serial), rows in grouped.items()
     ]
 
 

@@ -136,9 +136,9 @@ def _place(
     """Decide what one header names; anything unused is listed as ignored."""
     path = [part for part in name.split("/") if part] or [name]
     last, key = path[-1], path[-1].lower()
-    if key in TIME_COLUMNS:
+    if key in TIME_COLUMNS:  # the hour of the response, not a question
         columns.times.append((index, key))
-    if key in UNIT_COLUMNS and columns.unit is None:
+    elif key in UNIT_COLUMNS and columns.unit is None:
         columns.unit = index
     elif key in PROCEDURE_COLUMNS and columns.procedure is None:
         columns.procedure = index
@@ -146,7 +146,7 @@ def _place(
         columns.questions[last] = index
     elif _is_split(spec, path):
         columns.split.setdefault(path[-2], []).append((index, last))
-    elif key in TIME_COLUMNS or _is_meta(name, key):
+    elif _is_meta(name, key):
         report.ignored.append(IgnoredColumn(name, _("KoboToolbox information")))
     else:
         report.ignored.append(IgnoredColumn(name, _("no question has this code")))
