@@ -164,21 +164,28 @@ def _expectation_rows(groups: Iterable[GroupResult]) -> Iterator[list[object]]:
                 ]
 
 
-def indices_xlsx(results: CampaignResults, units: Sequence[GroupResult]) -> bytes:
-    """Province, levels, procedures and `units` (a sheet each), then criteria, expectations,
-    the weights (when weighted) and the method statement."""
+def indices_xlsx(
+    results: CampaignResults,
+    units: Sequence[GroupResult],
+    *,
+    levels: Sequence[GroupResult] | None = None,
+    weights: bool = True,
+) -> bytes:
+    """Province, `levels` (default all), procedures and `units` (a sheet each), then criteria,
+    expectations, the weights (when weighted and `weights`) and the method statement."""
     header = _summary_header(results)
-    groups = [results.province, *results.levels, *results.procedures, *units]
+    levels = results.levels if levels is None else levels
+    groups = [results.province, *levels, *results.procedures, *units]
     sheets: list[tuple[str, Row, Iterable[Row]]] = [
         (_("Province"), header, [_summary_row(results.province)]),
-        (_("Levels"), header, [_summary_row(g) for g in results.levels]),
+        (_("Levels"), header, [_summary_row(g) for g in levels]),
         (_("Procedures"), header, [_summary_row(g) for g in results.procedures]),
         (_("Units"), header, [_summary_row(g) for g in units]),
         (_("Criteria"), _criteria_header(), _criteria_rows(groups)),
         (_("Expectations"), _expectation_header(), _expectation_rows(groups)),
     ]
     weighting = results.province.weighting
-    if weighting is not None:
+    if weighting is not None and weights:
         rows = [[w.unit_name, w.population, w.share] for w in weighting.weights]
         sheets.append((_("Weights"), [_("Unit"), _("Population N"), _("Weight")], rows))
     sheets.append((_("Method"), [_("Method")], [[results.method_statement]]))

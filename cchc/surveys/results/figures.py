@@ -98,6 +98,7 @@ class GroupResult:
     expectations: tuple[ExpectationResult, ...] = ()
     target: int | None = None
     code: str = ""
+    members: tuple[int, ...] = ()  # unit ids of a level or the province
     weighting: Weighting | None = None
     exact: Mapping[str, calc.Result] = field(default_factory=dict, repr=False, compare=False)
 
@@ -116,6 +117,10 @@ class GroupResult:
 
     def element(self, code: str) -> ElementResult | None:
         return next((e for e in self.elements if e.code == code), None)
+
+    def discloses_other_units(self, own_unit_ids: frozenset[int] | set[int]) -> bool:
+        """A level made of one unit that is not the reader's shows that unit's figures."""
+        return len(self.members) == 1 and self.members[0] not in own_unit_ids
 
 
 def tally(question: Scored | None, counts: Counts) -> calc.Tally:

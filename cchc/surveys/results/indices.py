@@ -184,7 +184,15 @@ class CampaignResults:
         counts = grouped_counts(self.campaign, self.structure, PROVINCE).get(None, {})
         n = response_counts(self.campaign, PROVINCE)[None]
         label = _("Province")
-        pooled = self._group(counts, PROVINCE, "", label, n, target=self._target(self.surveyed))
+        pooled = self._group(
+            counts,
+            PROVINCE,
+            "",
+            label,
+            n,
+            target=self._target(self.surveyed),
+            members=tuple(cu.unit_id for cu in self.surveyed),
+        )
         return self._weighted(pooled, {cu.unit_id for cu in self.surveyed})
 
     @cached_property
@@ -205,6 +213,7 @@ class CampaignResults:
                 label,
                 responses.get(kind, 0),
                 target=self._target(members),
+                members=tuple(cu.unit_id for cu in members),
             )
             out.append(self._weighted(pooled, {cu.unit_id for cu in members}))
         return out

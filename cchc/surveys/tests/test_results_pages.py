@@ -185,3 +185,30 @@ def test_the_report_downloads_for_the_secretariat(client, home_affairs_officer, 
     assert page.status_code == 200
     assert page["Content-Disposition"].startswith("attachment")
     assert page.content[:2] == b"PK"
+
+
+def test_a_level_of_one_other_unit_is_not_shown_to_a_unit(
+    client, focal_point, admin_user, answered, english
+):
+    client.force_login(focal_point)
+    html = client.get(url("results_campaign", answered)).content.decode()
+    assert "District-level unit" not in html  # the district level is Châu Đốc alone
+    assert "A level made of a single unit other than yours is not shown." in html
+    client.force_login(admin_user)
+    assert "District-level unit" in client.get(url("results_campaign", answered)).content.decode()
+
+
+def test_weights_are_shown_to_province_wide_roles_only(
+    client, admin_user, focal_point, unit_a, unit_b, english
+):
+    campaign = make_campaign(units=[unit_a, unit_b], min_n=1, weighted=True, code="w")
+    campaign.surveyed_units.filter(unit=unit_b).update(population=4321)
+    client.force_login(admin_user)
+    html = client.get(url("results_campaign", campaign)).content.decode()
+    assert "Weights of the units (population N)" in html
+    assert "4321" in html
+    assert "weighted by each unit" in html
+    client.force_login(focal_point)
+    html = client.get(url("results_campaign", campaign)).content.decode()
+    assert "weighted by each unit" in html  # the method is stated to everyone
+    assert "4321" not in html

@@ -45,6 +45,15 @@ def _visible_units(request: HttpRequest, results: CampaignResults) -> list[Group
     return results.units_among(access.own_unit_ids)
 
 
+def _visible_levels(request: HttpRequest, results: CampaignResults) -> list[GroupResult]:
+    """Levels; for a unit's people not a level made of a single other unit (its figures
+    would be that unit's)."""
+    access = request.user.access
+    if access.sees_all_units:
+        return results.levels
+    return [g for g in results.levels if not g.discloses_other_units(access.own_unit_ids)]
+
+
 def _own_surveyed(request: HttpRequest, results: CampaignResults) -> list:
     own = request.user.access.own_unit_ids
     return [cu for cu in results.surveyed if cu.unit_id in own]
@@ -61,6 +70,7 @@ def results_campaign(request: HttpRequest, pk: int) -> HttpResponse:
         "results": results,
         "province": province,
         "sees_all": sees_all,
+        "levels": _visible_levels(request, results),
         "own_units": [] if sees_all else _own_surveyed(request, results),
         "can_export_responses": _may_export_responses(request, results),
         "charts": {
@@ -82,7 +92,13 @@ def results_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     results = CampaignResults(campaign)
     lines = ranking(results)
     chart = charts.ranking_bars(lines, title=_("Overall index per unit"), chart_id="ranking")
-    context = {"campaign": campaign, "results": results, "lines": lines, "chart": chart}
+    context = {
+        "campaign": campaign,
+        "results": results,
+        "lines": lines,
+        "chart": chart,
+        "sees_all": True,
+    }
     return render(request, "surveys/results_ranking.html", context)
 
 
@@ -106,6 +122,7 @@ def results_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         "campaign": campaign,
         "results": results,
         "group": group,
+        "sees_all": request.user.access.sees_all_units,
         "province": results.province,
         "comparison": _comparison(group, results.province),
         "trend": line,
@@ -158,7 +175,11 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     stem = f"chi-so-hai-long-{campaign.code}"
     if fmt == "csv":
         return file_response(units_csv(results, units), f"{stem}-don-vi.csv", CSV)
-    return file_response(indices_xlsx(results, units), f"{stem}.xlsx", XLSX)
+    sees_all = request.user.access.sees_all_units
+    content = indices_xlsx(
+        results, units, levels=_visible_levels(request, results), weights=sees_all
+    )
+    return file_response(content, f"{stem}.xlsx", XLSX)
 
 
 def _response_units(request: HttpRequest, results: CampaignResults) -> set[int]:
