@@ -95,18 +95,18 @@ class Layout:
     questions: tuple[QuestionView, ...] = field(default=())
 
 
-_CACHE: dict[int, Layout] = {}
+_CACHE: dict[tuple[int, datetime.datetime], Layout] = {}
 
 
 def layout_for(version: QuestionnaireVersion) -> Layout:
     """The version as a form; locked versions are cached (they never change)."""
-    cached = _CACHE.get(version.pk)
-    if cached is not None and version.is_locked:
-        return cached
-    layout = _read_layout(version)
-    if version.is_locked:
-        _CACHE[version.pk] = layout
-    return layout
+    if version.locked_at is None:
+        return _read_layout(version)
+    key = (version.pk, version.locked_at)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _CACHE[key] = _read_layout(version)
+    return cached
 
 
 def _scale_choices(kind: str, scale: str) -> tuple[ChoiceView, ...]:

@@ -17,7 +17,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
@@ -163,17 +163,19 @@ def _error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": []}}
 
 
-def _refusal(request: HttpRequest, target: CampaignUnit, response: HttpResponse) -> Any:
-    """(413 | 429, error body) when the size or rate limit refuses the request, else None."""
+def _refusal(
+    request: HttpRequest, target: CampaignUnit, response: HttpResponse
+) -> Status[dict[str, Any]] | None:
+    """A 413 or 429 status with its error body when a limit refuses the request, else None."""
     if abuse.too_large(request):
         abuse.note(target.campaign_id, "too_large")
-        return 413, _error("too_large", _("The answers sent are too large."))
+        return Status(413, _error("too_large", _("The answers sent are too large.")))
     wait = abuse.throttled(request, target.code)
     if wait is not None:
         abuse.note(target.campaign_id, "rate_limited")
         response["Retry-After"] = str(wait)
         message = _("Too many answers were sent from this connection. Try again later.")
-        return 429, _error("rate_limited", message)
+        return Status(429, _error("rate_limited", message))
     return None
 
 
@@ -214,7 +216,7 @@ def public_submit(request: HttpRequest, code: str, response: HttpResponse) -> An
     payload = _payload(request)
     if abuse.is_bot(payload.website):
         abuse.note(target.campaign_id, "honeypot")
-        return 201, {"accepted": True}
+        return Status(201, {"accepted": True})
     submit_response(
         target,
         payload.answers,
@@ -222,4 +224,4 @@ def public_submit(request: HttpRequest, code: str, response: HttpResponse) -> An
         token=payload.token,
         procedure_code=payload.procedure_code.strip(),
     )
-    return 201, {"accepted": True}
+    return Status(201, {"accepted": True})

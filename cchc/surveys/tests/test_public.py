@@ -12,11 +12,19 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from .. import answers, public_form
 from ..abuse import abuse_counts
 from ..models import CampaignStatus, Response, SurveyToken
 from .factories import full_answers, make_campaign
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_version_caches() -> None:
+    """Primary keys repeat between tests (rolled back): start without cached versions."""
+    answers._CACHE.clear()
+    public_form._CACHE.clear()
 
 
 def form_url(target) -> str:
