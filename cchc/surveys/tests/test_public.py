@@ -296,6 +296,12 @@ def test_an_oversized_submission_is_refused_before_it_is_read(client, target, en
     assert not Response.objects.exists()
 
 
+def test_the_oversized_body_is_not_read(client, settings, target):
+    # Reading a body over DATA_UPLOAD_MAX_MEMORY_SIZE would be a 400 (RequestDataTooBig).
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    assert client.post(form_url(target), posted(comment="x" * 40_000)).status_code == 413
+
+
 def test_the_size_limit_is_a_setting(client, settings, target):
     settings.SURVEY_MAX_BODY = 600
     assert client.post(form_url(target), posted(comment="x" * 150)).status_code == 413

@@ -240,6 +240,13 @@ def test_an_oversized_body_is_a_413_before_it_is_read(client, target, english):
     assert abuse_counts(target.campaign)["too_large"] == 1
 
 
+def test_the_oversized_body_is_not_read(client, settings, target):
+    # Reading a body over DATA_UPLOAD_MAX_MEMORY_SIZE would be a 400 (RequestDataTooBig).
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = {"answers": full_answers(comment="x" * 40_000)}
+    assert submit(client, target.code, body).status_code == 413
+
+
 def test_the_operations_need_no_account_and_are_named():
     operations = {
         op.operation_id: op

@@ -123,7 +123,7 @@ def _answer(request: HttpRequest, target: CampaignUnit) -> HttpResponse:
 _protected_answer = csrf_protect(_answer)
 
 
-def guard(request: HttpRequest, target: CampaignUnit) -> HttpResponse | None:
+def _guard(request: HttpRequest, target: CampaignUnit) -> HttpResponse | None:
     """413 for an oversized body (before it is read), 429 past the rate limit."""
     if abuse.too_large(request):
         abuse.note(target.campaign_id, "too_large")
@@ -143,7 +143,7 @@ def guard(request: HttpRequest, target: CampaignUnit) -> HttpResponse | None:
 def form(request: HttpRequest, code: str) -> HttpResponse:
     target = public_target(code)
     if request.method == "POST":
-        return guard(request, target) or _protected_answer(request, target)
+        return _guard(request, target) or _protected_answer(request, target)
     reason = closed_reason(target.campaign, timezone.localdate())
     if reason:
         return _closed(request, target, reason)
