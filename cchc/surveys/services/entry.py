@@ -27,8 +27,18 @@ from cchc.accounts.access import require
 from cchc.accounts.models import User
 from cchc.core.audit import record_event, register_verbs
 
-from ..answers import AnswersInvalid, QuestionSpec, VersionSpec, clean_answers, spec_for
-from ..models import Campaign, CampaignStatus, CampaignUnit, Channel, PaperEntry, Response
+from ..answers import AnswersInvalid, VersionSpec, clean_answers, spec_for
+from ..models import (
+    Campaign,
+    CampaignStatus,
+    CampaignUnit,
+    Channel,
+    PaperEntry,
+    QuestionKind,
+    QuestionnaireVersion,
+    Response,
+)
+from ..models.questionnaires import AGREE_DISAGREE_LABELS, AGREEMENT_LABELS, SATISFACTION_LABELS
 from .responses import submit_response
 
 register_verbs(
@@ -300,10 +310,14 @@ def compare(target: CampaignUnit, serial: str, *, by: User) -> list[DiffLine]:
             same=first.procedure_code == second.procedure_code,
         )
     ]
+    labels = value_labels(campaign.version)
     for q in spec.questions:
         a, b = first.answers.get(q.code), second.answers.get(q.code)
+        shown = labels.get(q.code)
         lines.append(
-            DiffLine(q.code, q.text, answer_text(q, a), answer_text(q, b), a, b, same=a == b)
+            DiffLine(
+                q.code, q.text, answer_text(shown, a), answer_text(shown, b), a, b, same=a == b
+            )
         )
     return lines
 
@@ -340,14 +354,30 @@ def settle(target: CampaignUnit, serial: str, choices: Mapping[str, Any], *, by:
 # Reading ---------------------------------------------------------------------------------
 
 
-def answer_text(q: QuestionSpec | None, value: Any) -> str:
+def value_labels(version: QuestionnaireVersion) -> dict[str, dict[int, str]]:
+    """{question code: {value: label}} of the discrete questions, in the current language
+    (read for each page: the cached `spec_for` keeps the labels of the language it was read in).
+    """
+    labels: dict[str, dict[int, str]] = {}
+    for q in version.questions.prefetch_related("choices"):
+        choices = {c.value: c.label for c in q.choices.all()}
+        if not choices and q.kind == QuestionKind.SATISFACTION:
+            choices = {v: str(label) for v, label in SATISFACTION_LABELS.items()}
+        elif not choices and q.kind == QuestionKind.ASSESSMENT:
+            scale = AGREE_DISAGREE_LABELS if q.scale == "agree_disagree" else AGREEMENT_LABELS
+            choices = {v: str(label) for v, label in scale.items()}
+        labels[q.code] = choices
+    return labels
+
+
+def answer_text(labels: Mapping[int, str] | None, value: Any) -> str:
     """An answer as a person reads it: "4 - Satisfied", picks joined by "; ", or the text."""
     if value is None or value == "" or value == []:
         return ""
-    if q is None or not q.is_discrete:
+    if not labels:
         return str(value)
     picks = value if isinstance(value, list) else [value]
-    return "; ".join(f"{v} - {q.values.get(int(v), '?')}" for v in picks)
+    return "; ".join(f"{v} - {labels.get(int(v), '?')}" for v in picks)
 
 
 def answers_summary(spec: VersionSpec, answers: Mapping[str, Any], *, limit: int = 24) -> str:
@@ -362,9 +392,15 @@ def answers_summary(spec: VersionSpec, answers: Mapping[str, Any], *, limit: int
     return " ".join(parts)
 
 
-def answer_lines(spec: VersionSpec, answers: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def answer_lines(
+    version: QuestionnaireVersion, answers: Mapping[str, Any]
+) -> list[tuple[str, str, str]]:
     """(code, question, answer) for every question of the version, in order."""
-    return [(q.code, q.text, answer_text(q, answers.get(q.code))) for q in spec.questions]
+    labels = value_labels(version)
+    return [
+        (q.code, q.text, answer_text(labels.get(q.code), answers.get(q.code)))
+        for q in spec_for(version).questions
+    ]
 
 
 def filter_responses(

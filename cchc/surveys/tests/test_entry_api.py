@@ -8,11 +8,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cchc.accounts.roles import Role
 from cchc.accounts.tests.factories import make_user
 
+from .. import answers
 from ..models import Channel, Response
 from ..services.responses import submit_response
 from .factories import full_answers, make_campaign
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_specs() -> None:
+    """Primary keys repeat between tests (rolled back): read each version's rules afresh."""
+    answers._CACHE.clear()
+
 
 API = "/api/surveys"
 

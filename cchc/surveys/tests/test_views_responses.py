@@ -9,11 +9,18 @@ from django.urls import reverse
 
 from cchc.core.models import AuditEvent
 
+from .. import answers
 from ..models import Channel, Response
 from ..services.responses import invalidate_response, submit_response
 from .factories import full_answers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_specs() -> None:
+    """Primary keys repeat between tests (rolled back): read each version's rules afresh."""
+    answers._CACHE.clear()
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ def question_field(question: Question) -> forms.Field:
             choices=_choices(question), widget=forms.CheckboxSelectMultiple, **common
         )
     if question.is_discrete:
-        return forms.ChoiceField(choices=_choices(question), widget=forms.RadioSelect, **common)
+        # "no answer" lets a typist take back a click without JavaScript
+        choices = [*_choices(question), ("", _("no answer"))]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if question.kind == QuestionKind.NUMBER:
         return forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
     widget = forms.Textarea(attrs={"rows": 2}) if question.max_length > LONG_TEXT else None
@@ -61,7 +63,7 @@ class PaperForm(forms.Form):
     procedure = forms.ChoiceField(label=_("Procedure"), required=False)
 
     def __init__(self, *args: Any, campaign: Campaign, units: QuerySet, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["unit"].queryset = units
         self.fields["unit"].label_from_instance = lambda cu: cu.unit.name
         if campaign.procedures:

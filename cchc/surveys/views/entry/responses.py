@@ -66,7 +66,7 @@ def response_detail(request: HttpRequest, pk: int, response_pk: int) -> HttpResp
         request,
         campaign,
         response=response,
-        lines=services.answer_lines(spec_for(campaign.version), response.answers),
+        lines=services.answer_lines(campaign.version, response.answers),
         procedure_name=campaign.procedure_name(response.procedure_code),
         form=form,
     )
