@@ -84,11 +84,17 @@ def trend_campaigns(
     return sorted(chosen, key=lambda c: (c.ends_on, c.starts_on, c.pk))
 
 
-def trend(campaigns: Iterable[Campaign], unit_id: int | None = None) -> Trend:
-    """Overall and element indices of the unit (or the province) in each campaign."""
+def trend(
+    campaigns: Iterable[Campaign],
+    unit_id: int | None = None,
+    known: CampaignResults | None = None,
+) -> Trend:
+    """Overall and element indices of the unit (or the province) in each campaign; `known`
+    is reused for its own campaign (already computed for the page)."""
     points: list[TrendPoint] = []
     for campaign in campaigns:
-        results = CampaignResults(campaign)
+        reuse = known is not None and known.campaign.pk == campaign.pk
+        results = known if reuse else CampaignResults(campaign)
         group = results.province if unit_id is None else results.unit(unit_id)
         if group is not None:
             points.append(TrendPoint(campaign, group))

@@ -212,3 +212,30 @@ def test_weights_are_shown_to_province_wide_roles_only(
     html = client.get(url("results_campaign", campaign)).content.decode()
     assert "weighted by each unit" in html  # the method is stated to everyone
     assert "4321" not in html
+
+
+def _queries(client, address: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(address).status_code == 200
+    return len(captured)
+
+
+def test_page_queries_do_not_grow_with_units_or_responses(client, admin_user, province, unit_a):
+    from cchc.units.models import Unit
+    from cchc.units.tests.factories import make_unit
+
+    campaign = make_campaign(units=[unit_a], min_n=1, code="q")
+    submit_response(campaign.surveyed_units.get(unit=unit_a), full_answers(), channel="paper")
+    client.force_login(admin_user)
+    pages = [url(name, campaign) for name in ("results_campaign", "results_ranking")]
+    pages.append(url("results_unit", campaign, unit_a.pk))
+    few = [_queries(client, page) for page in pages]
+    for i in range(8):
+        unit = make_unit(f"Xã {i}", kind=Unit.Kind.COMMUNE, parent=province)
+        target = CampaignUnit.objects.create(campaign=campaign, unit=unit, quota=5)
+        for _ in range(3):
+            submit_response(target, full_answers(), channel="paper")
+    assert [_queries(client, page) for page in pages] == few

@@ -117,7 +117,7 @@ def results_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     results = CampaignResults(campaign)
     group = _unit_group(request, results, unit_pk)
-    line = trend(trend_campaigns(campaign, request.user, unit_id=unit_pk), unit_pk)
+    line = trend(trend_campaigns(campaign, request.user, unit_id=unit_pk), unit_pk, results)
     context = {
         "campaign": campaign,
         "results": results,
