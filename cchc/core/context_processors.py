@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items += _plan_items(access)
     if access.roles:
         items.append((reverse("scoring:round_list"), _("PAR Index")))
+        items.append((reverse("surveys:campaign_list"), _("Surveys")))
     if access.sees_all_units:
         items.append((reverse("units:unit-list"), _("Units")))
     elif access.own_unit_ids:

@@ -1,7 +1,0 @@
-"""Pages of the surveys module: campaigns (being written)."""
-
-from __future__ import annotations
-
-from django.urls import URLPattern
-
-urlpatterns: list[URLPattern] = []
