@@ -294,12 +294,15 @@ def import_xlsform(
     every problem by sheet, row and column); notices (rows skipped on purpose) are kept in
     the version's notes."""
     found = read_upload(upload)
-    if found.problems:
-        raise XLSFormInvalid(found.problems)
     draft = found.form
+    if found.problems and not (draft.questions or draft.sections):
+        raise XLSFormInvalid(found.problems)  # nothing could be read
     draft.title = draft.title or PurePath(found.file).stem
     chosen, problems = _import_code(code, found.form_id, found.file)
-    problems += [locate(p, found.file) for p in form_problems(draft)]
+    problems = found.problems + problems
+    reported = {(p.row, p.column) for p in problems}
+    more = (locate(p, found.file) for p in form_problems(draft))
+    problems += [p for p in more if (p.row, p.column) not in reported]
     if problems:
         raise XLSFormInvalid(problems)
     if found.notices:

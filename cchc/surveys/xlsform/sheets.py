@@ -81,8 +81,16 @@ def _pick_translation(columns: list[str], base: str) -> tuple[str | None, list[s
     return chosen, dropped
 
 
+def _column(raw: Any) -> str:
+    """A column name: the base lower-cased, a language as written ("label::English (en)")."""
+    if is_blank(raw):
+        return ""
+    base, sep, language = cell_text(raw).partition("::")
+    return f"{base.strip().lower()}{sep}{language.strip()}"
+
+
 def _header(raw: tuple[Any, ...]) -> list[str]:
-    return [cell_text(v).lower() if not is_blank(v) else "" for v in raw]
+    return [_column(v) for v in raw]
 
 
 def _kept(column: str, renames: dict[str, str]) -> bool:

@@ -301,7 +301,7 @@ def _role_problems(q: QuestionDraft) -> Iterator[tuple[str, str]]:
             },
         )
     if q.index_role in (IndexRole.CRITERION, IndexRole.ELEMENT) and not q.section:
-        yield "section", _("A criterion or element question belongs to a section (its element).")
+        yield "index_role", _("A criterion or element question belongs to a section (its element).")
 
 
 def _check_choices(check: _Checker, path: str, q: QuestionDraft) -> None:
