@@ -119,7 +119,10 @@ def _empty_cache() -> None:
     back), so a cached page of one test could otherwise be served to the next."""
     from django.core.cache import cache
 
+    from cchc.surveys.answers import clear_caches
+
     cache.clear()
+    clear_caches()
 
 
 # Every test (browser journeys apart: the browser keeps the real clock) starts at the same

@@ -73,18 +73,38 @@ class AnswersInvalid(ValidationError):
         super().__init__(problems)
 
 
-_CACHE: dict[int, VersionSpec] = {}
+_CACHE: dict[tuple[int, Any], VersionSpec] = {}
 
 
 def spec_for(version: QuestionnaireVersion) -> VersionSpec:
     """The version's spec; locked versions are cached (they never change)."""
-    cached = _CACHE.get(version.pk)
-    if cached is not None and version.is_locked:
-        return cached
-    spec = _read_spec(version)
-    if version.is_locked:
-        _CACHE[version.pk] = spec
-    return spec
+    if not version.is_locked:
+        return _read_spec(version)
+    key = (version.pk, version.locked_at)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _CACHE[key] = _read_spec(version)
+    return cached
+
+
+def clear_caches() -> None:
+    """Forget cached specs and layouts (tests: primary keys repeat between tests)."""
+    from . import public_form
+
+    _CACHE.clear()
+    public_form._CACHE.clear()
+
+
+def _label_names(label: Any) -> set[str]:
+    """A scale label in every language of the site, lower-cased (imports may use either)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    names = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(str(label).strip().lower())
+    return names
 
 
 def _read_spec(version: QuestionnaireVersion) -> VersionSpec:
@@ -96,14 +116,18 @@ def _read_spec(version: QuestionnaireVersion) -> VersionSpec:
     specs = []
     for q in questions:
         choices = {c.value: (c.name, c.label) for c in q.choices.all()}
-        if not choices and q.kind == QuestionKind.SATISFACTION:
-            choices = {v: (str(v), str(label)) for v, label in SATISFACTION_LABELS.items()}
-        elif not choices and q.kind == QuestionKind.ASSESSMENT:
-            labels = AGREE_DISAGREE_LABELS if q.scale == "agree_disagree" else AGREEMENT_LABELS
-            choices = {v: (str(v), str(label)) for v, label in labels.items()}
         names: dict[str, int] = {}
+        scale_labels: dict[int, Any] = {}
+        if not choices and q.kind == QuestionKind.SATISFACTION:
+            scale_labels = SATISFACTION_LABELS
+        elif not choices and q.kind == QuestionKind.ASSESSMENT:
+            agree = q.scale == "agree_disagree"
+            scale_labels = AGREE_DISAGREE_LABELS if agree else AGREEMENT_LABELS
+        for v, label in scale_labels.items():
+            choices[v] = (str(v), label)  # lazy: shown in the reader's language
+            names.update(dict.fromkeys(_label_names(label), v))
         for value, (name, label) in choices.items():
-            names.setdefault(label.strip().lower(), value)
+            names.setdefault(str(label).strip().lower(), value)
             names[name] = value
         specs.append(
             QuestionSpec(
