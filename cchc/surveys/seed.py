@@ -10,6 +10,11 @@
   wording: sections I-III, statements q_1..q_9 rated on the satisfaction scale (criteria of
   their section), then the respondent fields.
 
+Codes (XLSForm names): sipas-2640 - sections e1..e5, criteria c1_1..c5_4, element questions
+hl_e1..hl_e5, overall, mong_doi; mau-02 - sections s1..s3, q_1..q_9, then linh_vuc_thu_tuc,
+gioi_tinh, do_tuoi, trinh_do (not "thu_tuc": response imports read that column as the
+procedure).
+
 `load_sipas` is idempotent: a questionnaire already there is left as it is.
 """
 

@@ -36,6 +36,20 @@ def test_everyone_with_a_role_reads_the_list_and_a_version(client, version, foca
     assert url("questionnaire_question_edit", version.questions.get(code="c11").pk) not in html
 
 
+def test_the_seeded_questionnaires_show_their_doubts(client, focal_point, english):
+    from ..seed import load_sipas
+
+    sipas, ward = load_sipas()
+    client.force_login(focal_point)
+    html = client.get(url("questionnaire_detail", sipas.pk)).content.decode()
+    assert "wording uncertain" in html
+    assert "Expectations (areas to improve)" in html
+    assert "Other questions" in html  # the overall and expectation questions
+    html = client.get(url("questionnaire_detail", ward.pk)).content.decode()
+    assert "Công chức có thái độ giao tiếp lịch sự." in html
+    assert "Very satisfied" in html  # the scale's answers
+
+
 def test_managers_see_their_actions(client, version, home_affairs_officer):
     client.force_login(home_affairs_officer)
     html = client.get(url("questionnaire_list")).content.decode()
