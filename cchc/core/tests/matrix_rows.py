@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.urls import reverse
 
 from .matrix_rows_scoring import SCORING_API, SCORING_PAGES
+from .matrix_rows_surveys import SURVEY_API, SURVEY_PAGES
 from .matrix_world import (
     HAS_ROLE,
     HIDDEN,
@@ -401,5 +402,8 @@ API.update(
 # The PAR Index has its own module.
 PAGES.update(SCORING_PAGES)
 API.update(SCORING_API)
+# So have the satisfaction surveys.
+PAGES.update(SURVEY_PAGES)
+API.update(SURVEY_API)
 
 # Framework pages that are not cchc's own: the admin, language switch, API docs.

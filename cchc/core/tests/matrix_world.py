@@ -49,6 +49,8 @@ from cchc.scoring.tests.round_helpers import tiny_set
 from cchc.units.models import Unit
 from cchc.units.tests.factories import make_unit
 
+from .matrix_world_surveys import SurveyWorld, survey_world
+
 OK = "ok"
 ANON = "anonymous"
 ROLES = [
@@ -317,6 +319,7 @@ class World:
     attachment: Attachment
     plans: PlanWorld
     built_scoring: ScoringWorld | None = None
+    built_surveys: SurveyWorld | None = None
 
     @property
     def scoring(self) -> ScoringWorld:
@@ -324,9 +327,16 @@ class World:
             raise LookupError("The PAR Index world is built for the rows named in SCORING_ROWS.")
         return self.built_scoring
 
+    @property
+    def surveys(self) -> SurveyWorld:
+        if self.built_surveys is None:
+            raise LookupError("The survey world is built for the rows named in SURVEY_ROWS.")
+        return self.built_surveys
 
-# The rows that use `World.scoring`: only their tests pay for building it.
+
+# The rows that use `World.scoring` (`World.surveys`): only their tests pay for building it.
 SCORING_ROWS = ("scoring:", "par_")
+SURVEY_ROWS = ("surveys:", "survey_form:", "surveys_")
 
 
 def _row_name(request: pytest.FixtureRequest) -> str:
@@ -376,6 +386,9 @@ def world(db, request: pytest.FixtureRequest) -> World:
         plans,
         _scoring_world(unit_a, unit_b, people, plans)
         if _row_name(request).startswith(SCORING_ROWS)
+        else None,
+        survey_world(unit_a, unit_b, people)
+        if _row_name(request).startswith(SURVEY_ROWS)
         else None,
     )
 
