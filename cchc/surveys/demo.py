@@ -204,7 +204,12 @@ def load_demo_surveys(today: datetime.date | None = None) -> DemoResult:
             code=f"sipas-{year}", name=f"Khảo sát SIPAS năm {year} (minh họa)", version=sipas,
             period=period, units=units, status=CampaignStatus.CLOSED, today=today, result=result,
         )  # fmt: skip
-    period = (today - datetime.timedelta(days=45), today + datetime.timedelta(days=35))
+    # Within the year: the PAR Index reads a unit's satisfaction from campaigns ending in it.
+    year_end = datetime.date(today.year, 12, 31)
+    period = (
+        today - datetime.timedelta(days=45),
+        min(today + datetime.timedelta(days=35), year_end),
+    )
     units = _units(Unit.Kind.DEPARTMENT, today) + _units(Unit.Kind.COMMUNE, today, 8)
     current = _campaign(
         code=f"sipas-{today.year}", name=f"Khảo sát SIPAS năm {today.year} (minh họa)",

@@ -35,6 +35,7 @@ def test_the_demo_has_two_closed_campaigns_and_one_collecting(reference_units):
     current = campaigns["sipas-2026"]
     assert current.status == CampaignStatus.OPEN
     assert current.starts_on <= TODAY <= current.ends_on
+    assert current.ends_on.year == TODAY.year  # so the PAR Index of the year reads it
     assert current.version.questionnaire.code == "mau-02"
     assert current.version.is_locked
     assert SurveyToken.objects.filter(campaign=current, unit__code="STP").count() == 20
