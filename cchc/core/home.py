@@ -94,6 +94,12 @@ def _scoring_items(user: User) -> list[TodoItem]:
     return [TodoItem(text, url, n) for n, text, url in scoring_items(user)]
 
 
+def _survey_items(user: User) -> list[TodoItem]:
+    from cchc.surveys.todo import survey_items
+
+    return [TodoItem(text, url, n) for n, text, url in survey_items(user)]
+
+
 def todo_for(user: User) -> Todo:
     today = timezone.localdate()
     access = user.access
@@ -103,6 +109,7 @@ def todo_for(user: User) -> Todo:
     if access.roles:
         todo.items.extend(_plan_items(user, today))
         todo.items.extend(_scoring_items(user))
+        todo.items.extend(_survey_items(user))
     if access.own_unit_ids:
         from cchc.units.models import Unit
 

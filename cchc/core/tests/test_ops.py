@@ -59,6 +59,8 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "MEDIA_ROOT": str(tmp_path / "media"),
         "UPLOAD_MAX_BYTES": "20971520",
         "IMPORT_MAX_BYTES": "5242880",
+        "SURVEY_RATE_LIMIT": "20/600",
+        "SURVEY_MAX_BODY": "32768",
         "FILE_STORAGE_BACKEND": "django.core.files.storage.FileSystemStorage",
         "S3_BUCKET": "",
         "S3_ENDPOINT_URL": "",

@@ -63,3 +63,10 @@ def test_a_focal_point_sees_their_units_under_target(focal_point, outsider, camp
 def test_people_without_work_here_get_nothing(leader, no_role_user, campaign):
     assert survey_items(leader) == []
     assert survey_items(no_role_user) == []
+
+
+def test_the_home_page_lists_the_survey_items(client, focal_point, campaign):
+    client.force_login(focal_point)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "your units under their survey target" in page
+    assert reverse("surveys:campaign_detail", args=[campaign.pk]) in page
