@@ -28,7 +28,7 @@ from .results.ranking import RankLine, Trend
 
 WIDTH = 720
 LABEL_WIDTH = 270
-LABEL_CHARS = 34
+LABEL_CHARS = 28  # fits LABEL_WIDTH even in capitals
 BAR_HEIGHT = 22
 GAP = 10
 BAR_COLOUR = "#0b57d0"

@@ -146,6 +146,34 @@ def test_the_scorecard_compares_with_the_province_and_shows_the_trend(
     assert 'style="' not in html
 
 
+def test_the_trend_adds_other_questionnaires_on_request(client, admin_user, unit_a, english):
+    import datetime
+
+    from ..models import CampaignStatus
+    from .factories import make_version
+
+    other = make_campaign(
+        make_version("khac"),
+        [unit_a],
+        code="phieu-khac",
+        status=CampaignStatus.CLOSED,
+        starts_on=datetime.date(2025, 10, 1),
+        ends_on=datetime.date(2025, 12, 31),
+        min_n=1,
+    )
+    new = make_campaign(units=[unit_a], code="nam-2026", min_n=1)
+    for campaign in (other, new):
+        target = CampaignUnit.objects.get(campaign=campaign, unit=unit_a)
+        submit_response(target, full_answers(), channel="paper")
+    client.force_login(admin_user)
+    same = client.get(url("results_unit", new, unit_a.pk)).content.decode()
+    assert other.name not in same
+    assert "Include campaigns run with other questionnaires" in same
+    every = client.get(url("results_unit", new, unit_a.pk) + "?all=1").content.decode()
+    assert other.name in every
+    assert "polyline" in every
+
+
 def test_exports_follow_the_same_rules(client, focal_point, outsider, answered, unit_a):
     client.force_login(focal_point)
     assert client.get(url("results_export", answered, "xlsx")).status_code == 200

@@ -117,8 +117,12 @@ def results_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     results = CampaignResults(campaign)
     group = _unit_group(request, results, unit_pk)
-    line = trend(trend_campaigns(campaign, request.user, unit_id=unit_pk), unit_pk, results)
+    # By default the same questionnaire (comparable elements); ?all=1 adds the others.
+    same_family = request.GET.get("all") != "1"
+    chosen = trend_campaigns(campaign, request.user, unit_id=unit_pk, same_family=same_family)
+    line = trend(chosen, unit_pk, results)
     context = {
+        "same_family": same_family,
         "campaign": campaign,
         "results": results,
         "group": group,
