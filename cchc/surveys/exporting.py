@@ -169,17 +169,19 @@ def indices_xlsx(
     units: Sequence[GroupResult],
     *,
     levels: Sequence[GroupResult] | None = None,
+    procedures: Sequence[GroupResult] | None = None,
     weights: bool = True,
 ) -> bytes:
-    """Province, `levels` (default all), procedures and `units` (a sheet each), then criteria,
-    expectations, the weights (when weighted and `weights`) and the method statement."""
+    """Province, `levels` and `procedures` (default all) and `units` (a sheet each), then
+    criteria, expectations, the weights (when weighted and `weights`) and the method."""
     header = _summary_header(results)
     levels = results.levels if levels is None else levels
-    groups = [results.province, *levels, *results.procedures, *units]
+    procedures = results.procedures if procedures is None else procedures
+    groups = [results.province, *levels, *procedures, *units]
     sheets: list[tuple[str, Row, Iterable[Row]]] = [
         (_("Province"), header, [_summary_row(results.province)]),
         (_("Levels"), header, [_summary_row(g) for g in levels]),
-        (_("Procedures"), header, [_summary_row(g) for g in results.procedures]),
+        (_("Procedures"), header, [_summary_row(g) for g in procedures]),
         (_("Units"), header, [_summary_row(g) for g in units]),
         (_("Criteria"), _criteria_header(), _criteria_rows(groups)),
         (_("Expectations"), _expectation_header(), _expectation_rows(groups)),

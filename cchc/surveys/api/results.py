@@ -271,7 +271,8 @@ def results_campaign(request: HttpRequest, campaign_id: int) -> Any:
         "method_statement": results.method_statement,
         "province": province,
         "levels": [group_out(g) for g in levels],
-        "procedures": [group_out(g) for g in results.procedures],
+        # A procedure answered in one unit only would disclose it: province-wide roles only.
+        "procedures": [group_out(g) for g in results.procedures] if access.sees_all_units else [],
     }
 
 

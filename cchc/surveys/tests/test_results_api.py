@@ -64,7 +64,9 @@ def test_unit_results_and_visibility(client, focal_point, answered, unit_a, unit
     assert own.json()["province"]["responses"] == 5
     assert client.get(f"{base(answered)}/units/{unit_b.pk}").status_code == 404
     assert client.get(f"{base(answered)}/ranking").status_code == 404
-    assert client.get(base(answered)).status_code == 200  # the province figures
+    campaign = client.get(base(answered))
+    assert campaign.status_code == 200  # the province figures
+    assert campaign.json()["procedures"] == []  # a procedure could disclose another unit
 
 
 def test_a_unit_not_in_the_campaign_is_404(client, admin_user, answered, home_affairs):

@@ -180,8 +180,13 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt == "csv":
         return file_response(units_csv(results, units), f"{stem}-don-vi.csv", CSV)
     sees_all = request.user.access.sees_all_units
+    # A procedure answered in one unit only would disclose that unit: province-wide roles only.
     content = indices_xlsx(
-        results, units, levels=_visible_levels(request, results), weights=sees_all
+        results,
+        units,
+        levels=_visible_levels(request, results),
+        procedures=results.procedures if sees_all else [],
+        weights=sees_all,
     )
     return file_response(content, f"{stem}.xlsx", XLSX)
 
