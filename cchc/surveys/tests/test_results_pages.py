@@ -48,6 +48,7 @@ def test_province_wide_roles_see_every_page(client, request, answered, unit_b, w
     page = client.get(url("results_campaign", answered))
     assert page.status_code == 200
     assert unit_b.name in page.content.decode()
+    assert "By procedure" in page.content.decode()
     assert client.get(url("results_ranking", answered)).status_code == 200
     assert client.get(url("results_unit", answered, unit_b.pk)).status_code == 200
 
@@ -82,6 +83,7 @@ def test_a_focal_point_sees_the_province_and_their_own_scorecard(
     html = page.content.decode()
     assert unit_b.name not in html  # no other unit, no unit table
     assert url("results_ranking", answered) not in html
+    assert "By procedure" not in html  # a procedure answered in one unit would disclose it
     assert client.get(url("results_unit", answered, unit_a.pk)).status_code == 200
 
 
