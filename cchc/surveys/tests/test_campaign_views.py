@@ -50,6 +50,7 @@ def test_the_list_shows_campaigns_with_their_progress(client, home_affairs_offic
     assert "Khảo sát sipas-2026" in html
     assert "1 / 90 (1 %)" in html
     assert url("campaign_create") in html
+    assert reverse("surveys:questionnaire_list") in html
     assert f'href="{url("campaign_list")}"' in html  # the "Surveys" entry of the navigation
     assert ">Surveys<" in html
 

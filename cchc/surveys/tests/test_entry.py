@@ -63,7 +63,7 @@ def test_single_entry_becomes_a_paper_response_at_once(target, focal_point):
     assert event.data == {"campaign": "sipas-2026", "unit": target.unit_id, "serial": "P-001"}
 
 
-def test_a_serial_already_entered_is_refused(target, home_affairs_officer):
+def test_a_serial_already_entered_is_refused(target, home_affairs_officer, english):
     enter_paper(target, "P-001", full_answers(), by=home_affairs_officer)
     with pytest.raises(AnswersInvalid) as refused:
         enter_paper(target, "P-001", full_answers(c11=1), by=home_affairs_officer)

@@ -170,7 +170,7 @@ def test_invalid_responses_are_not_counted(small, unit_a, home_affairs_officer):
     assert CampaignResults(small).province.responses == 2
 
 
-def test_weighting_by_population_shows_the_weights(unit_a, unit_b, district):
+def test_weighting_by_population_shows_the_weights(unit_a, unit_b, district, english):
     campaign = make_campaign(units=[unit_a, unit_b, district], min_n=1, weighted=True)
     CampaignUnit.objects.filter(campaign=campaign, unit=unit_a).update(population=300)
     CampaignUnit.objects.filter(campaign=campaign, unit=unit_b).update(population=100)
