@@ -239,7 +239,8 @@ def _clean_number(q: QuestionSpec, raw: Any) -> tuple[str | None, str | None]:
         return None, _("The smallest number allowed is %(n)s.") % {"n": q.min_value}
     if q.max_value is not None and number > q.max_value:
         return None, _("The largest number allowed is %(n)s.") % {"n": q.max_value}
-    return str(number.normalize() if number == number.to_integral() else number), None
+    # Whole numbers without a trailing ".0" and never in exponent form ("60", not "6E+1").
+    return format(number.normalize() if number == number.to_integral() else number, "f"), None
 
 
 def is_shown(q: QuestionSpec, cleaned: Mapping[str, Any]) -> bool:

@@ -9,16 +9,13 @@ than translated messages; the unit's and campaign's names are data.
 from __future__ import annotations
 
 import io
-import unicodedata
 
 from fpdf import FPDF
 
-from cchc.scoring.documents import font_files
-
 from .models import CampaignUnit
+from .pdf import FONT, new_a4, nfc
 from .qr import display_url, qr_png
 
-FONT = "Roboto"
 PAGE_WIDTH = 210  # mm, A4 portrait
 MARGIN = 18
 QR_SIZE = 110  # mm
@@ -47,19 +44,8 @@ ANONYMOUS = (
 )
 
 
-def _t(text: object) -> str:
-    """NFC: precomposed Vietnamese letters, which the font has glyphs for."""
-    return unicodedata.normalize("NFC", str(text))
-
-
 def _new_pdf(title: str) -> FPDF:
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    for style, path in font_files().items():
-        pdf.add_font(FONT, style, path)
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_auto_page_break(auto=False)
-    pdf.set_title(_t(title))
-    pdf.set_creator("cchc")
+    pdf = new_a4(title, MARGIN)
     pdf.add_page()
     return pdf
 
@@ -67,7 +53,7 @@ def _new_pdf(title: str) -> FPDF:
 def _centred(pdf: FPDF, text: str, size: float, style: str = "", colour=INK) -> None:
     pdf.set_font(FONT, style, size)
     pdf.set_text_color(*colour)
-    pdf.multi_cell(0, size * 0.45, _t(text), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.45, nfc(text), align="C", new_x="LMARGIN", new_y="NEXT")
 
 
 def _pair(pdf: FPDF, pair: tuple[str, str], size: float = 12) -> None:

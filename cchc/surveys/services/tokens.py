@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +30,7 @@ from cchc.units.models import Unit
 
 from ..models import Campaign, CampaignStatus, CampaignUnit, SurveyToken
 from ..models.campaigns import new_token
+from ..pdf import FONT, new_a4, nfc
 
 register_verbs({"tokens.generated": gettext_lazy("issued one-time survey tokens")})
 
@@ -210,18 +210,12 @@ def token_sheet_csv(tokens: Iterable[SurveyToken], *, base_url: str = "") -> byt
 
 # The printable sheet: A4 pages of 3 x 8 slips to cut out and staple to dossier receipts.
 
-FONT = "Roboto"
 PAGE_MARGIN = 10.0
 COLUMNS, ROWS = 3, 8
 SLIP_W = (210 - 2 * PAGE_MARGIN) / COLUMNS
 SLIP_H = (297 - 2 * PAGE_MARGIN) / ROWS
 QR_SIZE = 22.0
 PAD = 2.0
-
-
-def _t(text: object) -> str:
-    """Text for the PDF: NFC (precomposed Vietnamese letters the font has glyphs for)."""
-    return unicodedata.normalize("NFC", str(text))
 
 
 def _qr_png(url: str) -> io.BytesIO:
@@ -236,16 +230,7 @@ def _qr_png(url: str) -> io.BytesIO:
 
 
 def _new_pdf(title: str) -> FPDF:
-    from cchc.scoring.documents import font_files
-
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    for style, path in font_files().items():
-        pdf.add_font(FONT, style, path)
-    pdf.set_margins(PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN)
-    pdf.set_auto_page_break(auto=False)
-    pdf.set_title(_t(title))
-    pdf.set_creator("cchc")
-    return pdf
+    return new_a4(title, PAGE_MARGIN)
 
 
 def _add_page(pdf: FPDF) -> None:
@@ -259,7 +244,7 @@ def _lines(pdf: FPDF, text: str, width: float, *, style: str, size: float, most:
     """`text` wrapped to `width` in the given font, at most `most` lines (the last one cut
     with an ellipsis). Wrapped once per sheet: the same for every slip."""
     pdf.set_font(FONT, style, size)
-    lines = pdf.multi_cell(width, 3, _t(text), dry_run=True, output="LINES")
+    lines = pdf.multi_cell(width, 3, nfc(text), dry_run=True, output="LINES")
     if len(lines) > most:
         lines = [*lines[: most - 1], lines[most - 1].rstrip()[:-2] + "…"]
     return lines
@@ -299,7 +284,7 @@ def _layout(pdf: FPDF, title: str) -> Layout:
         title_qr=_lines(pdf, title, SLIP_W - QR_SIZE - 3 * PAD, style="", size=6.5, most=2),
         title_plain=_lines(pdf, title, SLIP_W - 2 * PAD, style="", size=6.5, most=2),
         hint=_lines(pdf, hint, SLIP_W - 2 * PAD, style="", size=6, most=2),
-        code_label=_t(_("Your survey code")),
+        code_label=nfc(_("Your survey code")),
     )
 
 
@@ -323,7 +308,7 @@ def _slip(pdf: FPDF, slip: Slip, x: float, y: float, layout: Layout, *, qr: bool
     pdf.set_font(FONT, "B", 7)
     key = (slip.unit, left > x + PAD)
     if key not in layout.units:
-        wrapped = pdf.multi_cell(width, 3, _t(slip.unit), dry_run=True, output="LINES")
+        wrapped = pdf.multi_cell(width, 3, nfc(slip.unit), dry_run=True, output="LINES")
         layout.units[key] = wrapped[:2]
     _write(pdf, layout.units[key], left, below, width, 3)
     pdf.set_font(FONT, "", 6.5)
@@ -369,5 +354,5 @@ def token_sheet_pdf(
         _slip(pdf, slip, x, y, layout, qr=qr)
     if not slips:
         pdf.set_font(FONT, "", 11)
-        pdf.cell(0, 8, _t(_("No token in this batch.")))
+        pdf.cell(0, 8, nfc(_("No token in this batch.")))
     return bytes(pdf.output())
