@@ -38,12 +38,13 @@ from scoring import server_cpu  # CPU used by gunicorn's processes (Linux /proc)
 
 TARGET_P95_MS = 300.0
 RATE_LIMIT = "1000000/60"
-# --sqlite-wal, a what-if (not the app's settings): write-ahead log, fsync at checkpoints
-# only, and write transactions that take the lock when they begin (no busy retries).
-SQLITE_WAL = """
+# --sqlite-rollback, a what-if: SQLite as it was before decision 0009 (rollback journal,
+# fsync on every commit, deferred transactions that retry on a busy lock). The app's settings
+# use the write-ahead log, synchronous=NORMAL and IMMEDIATE transactions.
+SQLITE_ROLLBACK = """
 DATABASES["default"]["OPTIONS"] = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;",
+    "transaction_mode": "DEFERRED",
 }
 """
 
@@ -278,9 +279,9 @@ def load() -> str:
 
 def run(args: argparse.Namespace, tmp: Path, database_url: str) -> bool:
     env = bench.configure(tmp, database_url)
-    if args.sqlite_wal and "postgres" not in database_url:
+    if args.sqlite_rollback and "postgres" not in database_url:
         with (tmp / "cchc_bench_settings.py").open("a") as settings:
-            settings.write(SQLITE_WAL)
+            settings.write(SQLITE_ROLLBACK)
     env["SURVEY_RATE_LIMIT"] = os.environ["SURVEY_RATE_LIMIT"] = RATE_LIMIT
     import django
 
@@ -310,9 +311,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=5_000, help="/healthz requests")
     parser.add_argument("--form", choices=("auto", "seed", "bench"), default="auto")
     parser.add_argument(
-        "--sqlite-wal",
+        "--sqlite-rollback",
         action="store_true",
-        help="what-if: SQLite in WAL mode, synchronous=NORMAL, IMMEDIATE transactions",
+        help="what-if: SQLite with a rollback journal, FULL sync, DEFERRED transactions",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
