@@ -89,8 +89,10 @@ class Response(models.Model):
         verbose_name_plural = _("responses")
         ordering = ["-submitted_hour", "-id"]
         indexes = [
+            # Covers the count of valid responses per unit and procedure (an index-only scan).
             models.Index(
-                fields=["campaign", "is_valid", "unit"], name="surveys_resp_campaign_unit"
+                fields=["campaign", "is_valid", "unit", "procedure_code"],
+                name="surveys_resp_counts",
             ),
             models.Index(fields=["campaign", "submitted_hour"], name="surveys_resp_campaign_hour"),
         ]
