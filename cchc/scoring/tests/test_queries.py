@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from cchc.scoring import queries
 from cchc.scoring.services import appraisal, rounds, sheets
 
-from .test_views_sheets import (
-    SCHEDULE,
+from .round_helpers import SCHEDULE
+from .sheet_helpers import (
     make_sheet_set,
     on_appraisal_1_day,
     on_self_day,
