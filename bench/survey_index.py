@@ -78,13 +78,13 @@ def settle() -> None:
     does not run during the timings."""
     from django.db import connection
 
-    from cchc.surveys.models import Response, Tally
+    from cchc.surveys.models import Response, ResponseCount, Tally
 
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.execute("ANALYZE")
             return
-        for model in (Response, Tally):
+        for model in (Response, ResponseCount, Tally):
             cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
 
@@ -171,7 +171,7 @@ def write_responses(rows: list[tuple]) -> None:
 def write_tallies(campaign_id: int, counts: Counter) -> None:
     from django.db import connection
 
-    from cchc.surveys.models import Tally
+    from cchc.surveys.models import Response, ResponseCount, Tally
 
     table = Tally._meta.db_table
     rows = [(campaign_id, *key, count) for key, count in sorted(counts.items())]
@@ -180,6 +180,15 @@ def write_tallies(campaign_id: int, counts: Counter) -> None:
             f"INSERT INTO {table} (campaign_id, unit_id, procedure_code, question_id, value, "
             "count) VALUES (%s, %s, %s, %s, %s, %s)",
             rows,
+        )
+        # The responses per unit and procedure, kept with the counts (ResponseCount).
+        cursor.execute(
+            f"INSERT INTO {ResponseCount._meta.db_table} "
+            "(campaign_id, unit_id, procedure_code, count) "
+            "SELECT campaign_id, unit_id, procedure_code, COUNT(*) "
+            f"FROM {Response._meta.db_table} WHERE campaign_id = %s "
+            "GROUP BY campaign_id, unit_id, procedure_code",
+            [campaign_id],
         )
 
 

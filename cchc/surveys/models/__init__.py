@@ -18,7 +18,7 @@ from .questionnaires import (
     QuestionnaireVersion,
     Section,
 )
-from .responses import Channel, PaperEntry, Response, Tally
+from .responses import Channel, PaperEntry, Response, ResponseCount, Tally
 
 __all__ = [
     "AGREE",
@@ -37,6 +37,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireVersion",
     "Response",
+    "ResponseCount",
     "Section",
     "SurveyToken",
     "Tally",

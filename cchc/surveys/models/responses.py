@@ -130,6 +130,26 @@ class Tally(models.Model):
         return f"{self.question_id}={self.value}: {self.count}"
 
 
+class ResponseCount(models.Model):
+    """Valid responses per campaign x unit x procedure, kept with `Tally` (same transaction,
+    same rebuild): the response counts of every level are sums of these few rows."""
+
+    campaign = models.ForeignKey("surveys.Campaign", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    procedure_code = models.CharField(max_length=64, blank=True, default="")
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "procedure_code"], name="surveys_response_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.procedure_code}: {self.count}"
+
+
 class PaperEntry(models.Model):
     """One typing of a paper form. With double entry a second person types it blind; the
     response is created when both agree (or the secretariat settles the differences)."""

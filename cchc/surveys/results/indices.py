@@ -17,13 +17,13 @@ from collections.abc import Collection
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from cchc.units.models import Unit
 
 from .. import calculations as calc
-from ..models import Campaign, CampaignUnit, Response, Tally
+from ..models import Campaign, CampaignUnit, ResponseCount, Tally
 from .figures import Counts, GroupResult, group_result
 from .structure import Structure, read_structure
 from .weighting import weighted_group
@@ -83,16 +83,6 @@ def grouped_counts(
     return out
 
 
-def response_counts(campaign: Campaign, level: str, **filters: Any) -> dict[Any, int]:
-    """Valid responses per group key, in one grouped query."""
-    key = GROUP_FIELDS[level]
-    valid = Response.objects.valid().filter(campaign=campaign, **filters)
-    if key is None:
-        return {None: valid.count()}
-    rows = valid.values(key).annotate(n=Count("id")).order_by()
-    return {row[key]: row["n"] for row in rows}
-
-
 class CampaignResults:
     """Lazily computed figures of one campaign; each level costs two grouped queries."""
 
@@ -135,16 +125,13 @@ class CampaignResults:
 
     @cached_property
     def response_cells(self) -> dict[tuple[int, str], int]:
-        """Valid responses per (unit, procedure), one grouped query (an index-only scan): the
-        response counts of every level are sums of these few cells."""
-        rows = (
-            Response.objects.valid()
-            .filter(campaign=self.campaign)
-            .values_list("unit_id", "procedure_code")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        return {(unit_id, procedure): n for unit_id, procedure, n in rows}
+        """Valid responses per (unit, procedure), kept with the answer counts: the response
+        counts of every level are sums of these few rows."""
+        rows = ResponseCount.objects.filter(campaign=self.campaign, count__gt=0)
+        return {
+            (unit_id, procedure): n
+            for unit_id, procedure, n in rows.values_list("unit_id", "procedure_code", "count")
+        }
 
     def _responses(self, level: str) -> dict[Any, int]:
         kinds = {cu.unit_id: cu.unit.kind for cu in self.surveyed}
@@ -163,10 +150,7 @@ class CampaignResults:
 
     def _unit_results(self, surveyed: list[CampaignUnit], **filters: Any) -> list[GroupResult]:
         counts = grouped_counts(self.campaign, self.structure, UNIT, **filters)
-        if filters and "response_cells" not in self.__dict__:
-            responses = response_counts(self.campaign, UNIT, **filters)  # a few units only
-        else:
-            responses = self._responses(UNIT)
+        responses = self._responses(UNIT)
         return [
             self._group(
                 counts.get(cu.unit_id, {}),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ..answers import AnswersInvalid
-from ..models import SurveyToken, Tally
+from ..models import ResponseCount, SurveyToken, Tally
 from ..services import tallies
 from ..services.responses import invalidate_response, submit_response
 from .factories import full_answers
@@ -95,8 +95,14 @@ def test_rebuilt_counts_equal_the_running_counts(target, campaign, home_affairs_
     for c11 in (1, 2, 3, 4, 5, 5):
         last = submit_response(target, full_answers(c11=c11, why="x"), channel="web")
     invalidate_response(last, reason="trùng", by=home_affairs_officer)
-    running = counts(campaign)
+    running = counts(campaign), responses(campaign)
     from ..answers import spec_for
 
     tallies.rebuild(campaign, spec_for(campaign.version))
-    assert counts(campaign) == running
+    assert (counts(campaign), responses(campaign)) == running
+    assert responses(campaign) == {target.unit_id: 5}
+
+
+def responses(campaign) -> dict[int, int]:
+    rows = ResponseCount.objects.filter(campaign=campaign, count__gt=0)
+    return dict(rows.values_list("unit_id", "count"))
