@@ -18,6 +18,7 @@ The cleaned answers are {code: int | list[int] | str}; numbers are kept as decim
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -217,7 +218,8 @@ def _clean_one(q: QuestionSpec, raw: Any) -> tuple[Any, str | None]:
             }
     if q.kind == QuestionKind.NUMBER:
         return _clean_number(q, raw)
-    text = CONTROL.sub("", strip_tags(str(raw))).strip()
+    # NFC: the same words typed with decomposed accents (some keyboards) compare equal.
+    text = unicodedata.normalize("NFC", CONTROL.sub("", strip_tags(str(raw)))).strip()
     if len(text) > q.max_length:
         return None, _("At most %(n)d characters (this answer has %(got)d).") % {
             "n": q.max_length,

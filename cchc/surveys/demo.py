@@ -48,6 +48,7 @@ COMMENTS = [
     "Thời gian chờ hơi lâu.",
     "Nên niêm yết phí rõ hơn.",
 ]
+PROCEDURES = ["Chứng thực bản sao", "Đăng ký khai sinh", "Cấp phiếu lý lịch tư pháp"]
 
 
 class DemoError(Exception):
@@ -81,6 +82,8 @@ def _answer(q: QuestionSpec, quality: float, rng: random.Random) -> Any:
         low = int(q.min_value) if q.min_value is not None else 18
         high = int(q.max_value) if q.max_value is not None else 75
         return rng.randint(low, max(low, min(high, 75)))
+    if "thu_tuc" in q.code:  # the form's "procedure handled" field
+        return rng.choice(PROCEDURES)
     return rng.choice(COMMENTS) if q.required or rng.random() < 0.15 else None
 
 

@@ -79,3 +79,10 @@ def test_text_loses_tags_and_control_characters(spec):
 def test_blank_optional_answers_are_left_out(spec):
     cleaned = clean_answers(spec, full_answers(comment="   ", age="", expect=[]))
     assert not {"comment", "age", "expect"} & cleaned.keys()
+
+
+def test_text_is_stored_with_precomposed_accents(spec):
+    import unicodedata
+
+    typed = unicodedata.normalize("NFD", "Cần thêm chỗ ngồi chờ")
+    assert clean_answers(spec, full_answers(comment=typed))["comment"] == "Cần thêm chỗ ngồi chờ"
