@@ -65,6 +65,29 @@ def pick_database(db: str, pg_url: str) -> None:
         os.environ.pop("DATABASE_URL", None)
 
 
+def run_in_throwaway(args: Any, prefix: str, run: Any) -> None:
+    """Run `run(args, tmp, database_url)` on a throw-away database (bench/plans.py) in a
+    temporary folder, removed afterwards unless --keep; exit 1 when it reports a failure."""
+    import shutil
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    import plans as bench
+
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    pick_database(args.db, args.pg_url)
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        with bench.throwaway_database(tmp) as database_url:
+            ok = run(args, tmp, database_url)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if not ok:
+        sys.exit(1)
+
+
 # Units, questionnaire, campaign --------------------------------------------------------
 
 

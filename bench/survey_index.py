@@ -21,10 +21,8 @@ import datetime
 import hashlib
 import json
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -460,18 +458,7 @@ def main() -> None:
         "--no-rebuild", dest="rebuild", action="store_false", help="skip tallies.rebuild"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args()
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    surveys.pick_database(args.db, args.pg_url)
-    tmp = Path(tempfile.mkdtemp(prefix="cchc-bench-survey-index-"))
-    try:
-        with bench.throwaway_database(tmp) as database_url:
-            ok = run(args, tmp, database_url)
-    finally:
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
-    if not ok:
-        sys.exit(1)
+    surveys.run_in_throwaway(parser.parse_args(), "cchc-bench-survey-index-", run)
 
 
 if __name__ == "__main__":

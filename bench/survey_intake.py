@@ -20,10 +20,8 @@ import http.client
 import json
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -316,18 +314,7 @@ def main() -> None:
         help="what-if: SQLite with a rollback journal, FULL sync, DEFERRED transactions",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args()
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    surveys.pick_database(args.db, args.pg_url)
-    tmp = Path(tempfile.mkdtemp(prefix="cchc-bench-survey-intake-"))
-    try:
-        with bench.throwaway_database(tmp) as database_url:
-            ok = run(args, tmp, database_url)
-    finally:
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
-    if not ok:
-        sys.exit(1)
+    surveys.run_in_throwaway(parser.parse_args(), "cchc-bench-survey-intake-", run)
 
 
 if __name__ == "__main__":
