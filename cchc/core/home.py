@@ -88,16 +88,13 @@ def _plan_items(user: User, today: datetime.date) -> list[TodoItem]:
     return [TodoItem(text, url, n) for n, text, url in candidates if n]
 
 
-def _scoring_items(user: User) -> list[TodoItem]:
+def _module_items(user: User) -> list[TodoItem]:
+    """The PAR Index's and the surveys' items, each given as (count, text, url)."""
     from cchc.scoring.todo import scoring_items
-
-    return [TodoItem(text, url, n) for n, text, url in scoring_items(user)]
-
-
-def _survey_items(user: User) -> list[TodoItem]:
     from cchc.surveys.todo import survey_items
 
-    return [TodoItem(text, url, n) for n, text, url in survey_items(user)]
+    found = [*scoring_items(user), *survey_items(user)]
+    return [TodoItem(text, url, n) for n, text, url in found]
 
 
 def todo_for(user: User) -> Todo:
@@ -108,8 +105,7 @@ def todo_for(user: User) -> Todo:
         todo.items.extend(_manager_items(today))
     if access.roles:
         todo.items.extend(_plan_items(user, today))
-        todo.items.extend(_scoring_items(user))
-        todo.items.extend(_survey_items(user))
+        todo.items.extend(_module_items(user))
     if access.own_unit_ids:
         from cchc.units.models import Unit
 
