@@ -34,11 +34,9 @@ from ..models import (
     CampaignUnit,
     Channel,
     PaperEntry,
-    QuestionKind,
     QuestionnaireVersion,
     Response,
 )
-from ..models.questionnaires import AGREE_DISAGREE_LABELS, AGREEMENT_LABELS, SATISFACTION_LABELS
 from .responses import submit_response
 
 register_verbs(
@@ -297,7 +295,6 @@ def _typed_twice(target: CampaignUnit, serial: str, user: User) -> tuple[PaperEn
 def compare(target: CampaignUnit, serial: str, *, by: User) -> list[DiffLine]:
     """Both typings of a form, question by question (the procedure first)."""
     first, second = _typed_twice(target, serial, by)
-    spec = spec_for(target.campaign.version)
     campaign = target.campaign
     lines = [
         DiffLine(
@@ -310,15 +307,10 @@ def compare(target: CampaignUnit, serial: str, *, by: User) -> list[DiffLine]:
             same=first.procedure_code == second.procedure_code,
         )
     ]
-    labels = value_labels(campaign.version)
-    for q in spec.questions:
+    for q in spec_for(campaign.version).questions:
         a, b = first.answers.get(q.code), second.answers.get(q.code)
-        shown = labels.get(q.code)
-        lines.append(
-            DiffLine(
-                q.code, q.text, answer_text(shown, a), answer_text(shown, b), a, b, same=a == b
-            )
-        )
+        shown_a, shown_b = answer_text(q.values, a), answer_text(q.values, b)
+        lines.append(DiffLine(q.code, q.text, shown_a, shown_b, a, b, same=a == b))
     return lines
 
 
@@ -354,24 +346,11 @@ def settle(target: CampaignUnit, serial: str, choices: Mapping[str, Any], *, by:
 # Reading ---------------------------------------------------------------------------------
 
 
-def value_labels(version: QuestionnaireVersion) -> dict[str, dict[int, str]]:
-    """{question code: {value: label}} of the discrete questions, in the current language
-    (read for each page: the cached `spec_for` keeps the labels of the language it was read in).
-    """
-    labels: dict[str, dict[int, str]] = {}
-    for q in version.questions.prefetch_related("choices"):
-        choices = {c.value: c.label for c in q.choices.all()}
-        if not choices and q.kind == QuestionKind.SATISFACTION:
-            choices = {v: str(label) for v, label in SATISFACTION_LABELS.items()}
-        elif not choices and q.kind == QuestionKind.ASSESSMENT:
-            scale = AGREE_DISAGREE_LABELS if q.scale == "agree_disagree" else AGREEMENT_LABELS
-            choices = {v: str(label) for v, label in scale.items()}
-        labels[q.code] = choices
-    return labels
-
-
 def answer_text(labels: Mapping[int, str] | None, value: Any) -> str:
-    """An answer as a person reads it: "4 - Satisfied", picks joined by "; ", or the text."""
+    """An answer as a person reads it: "4 - Satisfied", picks joined by "; ", or the text.
+
+    `labels` is the question's `QuestionSpec.values` (scale labels are lazy: they read in the
+    page's language although the spec is cached)."""
     if value is None or value == "" or value == []:
         return ""
     if not labels:
@@ -396,9 +375,8 @@ def answer_lines(
     version: QuestionnaireVersion, answers: Mapping[str, Any]
 ) -> list[tuple[str, str, str]]:
     """(code, question, answer) for every question of the version, in order."""
-    labels = value_labels(version)
     return [
-        (q.code, q.text, answer_text(labels.get(q.code), answers.get(q.code)))
+        (q.code, q.text, answer_text(q.values, answers.get(q.code)))
         for q in spec_for(version).questions
     ]
 

@@ -241,3 +241,18 @@ def test_answers_summary_is_one_short_line(target):
     summary = answers_summary(spec_for(target.campaign.version), response.answers)
     assert summary.startswith("c11=5 c12=4 e1=4 c21=2 c22=4 e2=5 overall=4 expect=1,3")
     assert summary.endswith("comment=" + "x" * 24 + "…")
+
+
+def test_answer_labels_read_in_the_page_language_though_the_spec_is_cached(target):
+    from django.utils import translation
+
+    from ..answers import _CACHE, spec_for
+    from ..services.entry import answer_lines
+
+    version = target.campaign.version
+    with translation.override("en"):
+        spec_for(version)
+    assert _CACHE  # the version is locked: its spec was read once, in English
+    with translation.override("vi"):
+        lines = {code: shown for code, _text, shown in answer_lines(version, {"overall": 5})}
+    assert lines["overall"] == "5 - Rất hài lòng"
