@@ -42,6 +42,9 @@ class QuestionSpec:
     required: bool
     values: dict[int, str]  # value → label
     names: dict[str, int]  # XLSForm name (and lower-cased label) → value
+    hint: str = ""
+    section_id: int | None = None
+    choice_names: dict[int, str] = field(default_factory=dict)  # value → XLSForm name
     max_picks: int | None = None
     min_value: Decimal | None = None
     max_value: Decimal | None = None
@@ -139,6 +142,9 @@ def _read_spec(version: QuestionnaireVersion) -> VersionSpec:
                 required=q.required,
                 values={v: label for v, (_name, label) in choices.items()},
                 names=names,
+                hint=q.hint,
+                section_id=q.section_id,
+                choice_names={v: name for v, (name, _label) in choices.items()},
                 max_picks=q.max_picks,
                 min_value=q.min_value,
                 max_value=q.max_value,

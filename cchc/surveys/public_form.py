@@ -1,12 +1,12 @@
 """The public form's layout: a questionnaire version as respondents see it.
 
-`layout_for(version)` reads the sections, questions and choices once (cached for a locked
-version, like `answers.spec_for`); the page (`views.public`) and the kiosk API
-(`api.public`) both present it. Scale labels stay lazy, so they follow the language of each
-request. `public_target` finds a short code's surveyed unit and `closed_reason` says whether
-its campaign collects answers today. `bind` pairs the layout with what a respondent posted
-and the problems found, for re-rendering the form with the answers kept and each error next
-to its question.
+`layout_for(version)` reads the sections once and builds on the version's questions as
+`answers.spec_for` read them (cached for a locked version, like the spec); the page
+(`views.public`) and the kiosk API (`api.public`) both present it. Scale labels stay lazy,
+so they follow the language of each request. `public_target` finds a short code's surveyed
+unit and `closed_reason` says whether its campaign collects answers today. `bind` pairs the
+layout with what a respondent posted and the problems found, for re-rendering the form with
+the answers kept and each error next to its question.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from django.utils.functional import Promise
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from .answers import QuestionSpec, spec_for
 from .models import Campaign, CampaignStatus, CampaignUnit, QuestionKind, QuestionnaireVersion
-from .models.questionnaires import AGREE_DISAGREE_LABELS, AGREEMENT_LABELS, SATISFACTION_LABELS
 
 SCALE_KINDS = frozenset({QuestionKind.SATISFACTION, QuestionKind.ASSESSMENT})
 CHOICE_KINDS = SCALE_KINDS | {QuestionKind.SINGLE, QuestionKind.MULTIPLE}
@@ -109,38 +109,25 @@ def layout_for(version: QuestionnaireVersion) -> Layout:
     return cached
 
 
-def _scale_choices(kind: str, scale: str) -> tuple[ChoiceView, ...]:
-    if kind == QuestionKind.SATISFACTION:
-        labels = SATISFACTION_LABELS
-    elif scale == "agree_disagree":
-        labels = AGREE_DISAGREE_LABELS
-    else:
-        labels = AGREEMENT_LABELS
-    return tuple(ChoiceView(value, str(value), label) for value, label in labels.items())
+def _choices(q: QuestionSpec) -> tuple[ChoiceView, ...]:
+    return tuple(ChoiceView(v, q.choice_names[v], label) for v, label in q.values.items())
 
 
-def _choices(question: Any) -> tuple[ChoiceView, ...]:
-    rows = tuple(ChoiceView(c.value, c.name, c.label) for c in question.choices.all())
-    if not rows and question.kind in SCALE_KINDS:
-        return _scale_choices(question.kind, question.scale)
-    return rows
-
-
-def _condition(question: Any, seen: Mapping[int, QuestionView]) -> Condition | None:
-    earlier = seen.get(question.show_if_id) if question.show_if_id else None
+def _condition(q: QuestionSpec, seen: Mapping[str, QuestionView]) -> Condition | None:
+    earlier = seen.get(q.show_if) if q.show_if else None
     if earlier is None:
         return None
-    values = tuple(int(v) for v in question.show_if_values or ())
+    values = tuple(sorted(q.show_if_values))
     labels = {c.value: c.label for c in earlier.choices}
     return Condition(earlier.code, earlier.number, values, tuple(labels.get(v, v) for v in values))
 
 
 def _read_layout(version: QuestionnaireVersion) -> Layout:
+    """The layout on the version's `answers.spec_for` (its questions are read once)."""
     sections = list(version.sections.order_by("position"))
-    rows = version.questions.prefetch_related("choices").order_by("position")
-    seen: dict[int, QuestionView] = {}
+    seen: dict[str, QuestionView] = {}
     by_section: dict[int | None, list[QuestionView]] = {}
-    for number, q in enumerate(rows, start=1):
+    for number, q in enumerate(spec_for(version).questions, start=1):
         view = QuestionView(
             number=number,
             code=q.code,
@@ -155,7 +142,7 @@ def _read_layout(version: QuestionnaireVersion) -> Layout:
             max_length=q.max_length,
             condition=_condition(q, seen),
         )
-        seen[q.pk] = view
+        seen[q.code] = view
         by_section.setdefault(q.section_id, []).append(view)
     shown = [
         SectionView(s.code, s.title, s.description, tuple(by_section.get(s.pk, ())))
