@@ -26,9 +26,10 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from .models import Campaign
+    from .models import Campaign, CampaignUnit
 
 DEFAULT_RATE_LIMIT = "20/600"
 DEFAULT_MAX_BODY = 32 * 1024
@@ -113,6 +114,30 @@ def throttled(request: HttpRequest, scope: str) -> int | None:
     if _incr(key, limit.seconds + 1) <= limit.submissions:
         return None
     return limit.seconds - now % limit.seconds
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int  # 413 or 429
+    kind: str  # as counted in `abuse_counts`
+    message: str
+    retry_after: int | None = None  # seconds (429)
+
+
+def refusal(request: HttpRequest, target: CampaignUnit) -> Refusal | None:
+    """Why a limit refuses this submission (counted for the campaign), or None.
+
+    413 for an oversized body (checked before it is read), 429 past the rate limit.
+    """
+    if too_large(request):
+        note(target.campaign_id, "too_large")
+        return Refusal(413, "too_large", _("The answers sent are too large."))
+    wait = throttled(request, target.code)
+    if wait is not None:
+        note(target.campaign_id, "rate_limited")
+        message = _("Too many answers were sent from this connection. Try again later.")
+        return Refusal(429, "rate_limited", message, wait)
+    return None
 
 
 def is_bot(value: object) -> bool:

@@ -163,22 +163,6 @@ def _error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": []}}
 
 
-def _refusal(
-    request: HttpRequest, target: CampaignUnit, response: HttpResponse
-) -> Status[dict[str, Any]] | None:
-    """A 413 or 429 status with its error body when a limit refuses the request, else None."""
-    if abuse.too_large(request):
-        abuse.note(target.campaign_id, "too_large")
-        return Status(413, _error("too_large", _("The answers sent are too large.")))
-    wait = abuse.throttled(request, target.code)
-    if wait is not None:
-        abuse.note(target.campaign_id, "rate_limited")
-        response["Retry-After"] = str(wait)
-        message = _("Too many answers were sent from this connection. Try again later.")
-        return Status(429, _error("rate_limited", message))
-    return None
-
-
 def _payload(request: HttpRequest) -> SubmissionIn:
     """The body, read only now (after the size check), as a `SubmissionIn`."""
     try:
@@ -210,9 +194,11 @@ def _payload(request: HttpRequest) -> SubmissionIn:
 )
 def public_submit(request: HttpRequest, code: str, response: HttpResponse) -> Any:
     target = public_target(code)
-    refused = _refusal(request, target, response)
-    if refused:
-        return refused
+    refused = abuse.refusal(request, target)
+    if refused is not None:
+        if refused.retry_after is not None:
+            response["Retry-After"] = str(refused.retry_after)
+        return Status(refused.status, _error(refused.kind, refused.message))
     payload = _payload(request)
     if abuse.is_bot(payload.website):
         abuse.note(target.campaign_id, "honeypot")

@@ -125,17 +125,13 @@ _protected_answer = csrf_protect(_answer)
 
 def _guard(request: HttpRequest, target: CampaignUnit) -> HttpResponse | None:
     """413 for an oversized body (before it is read), 429 past the rate limit."""
-    if abuse.too_large(request):
-        abuse.note(target.campaign_id, "too_large")
-        return _refused(request, target, 413, _("The answers sent are too large."))
-    wait = abuse.throttled(request, target.code)
-    if wait is not None:
-        abuse.note(target.campaign_id, "rate_limited")
-        message = _("Too many answers were sent from this connection. Try again later.")
-        response = _refused(request, target, 429, message)
-        response["Retry-After"] = str(wait)
-        return response
-    return None
+    refused = abuse.refusal(request, target)
+    if refused is None:
+        return None
+    response = _refused(request, target, refused.status, refused.message)
+    if refused.retry_after is not None:
+        response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 @csrf_exempt
