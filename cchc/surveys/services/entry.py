@@ -295,7 +295,10 @@ def _typed_twice(target: CampaignUnit, serial: str, user: User) -> tuple[PaperEn
 def compare(target: CampaignUnit, serial: str, *, by: User) -> list[DiffLine]:
     """Both typings of a form, question by question (the procedure first)."""
     first, second = _typed_twice(target, serial, by)
-    campaign = target.campaign
+    return _diff(target.campaign, first, second)
+
+
+def _diff(campaign: Campaign, first: PaperEntry, second: PaperEntry) -> list[DiffLine]:
     lines = [
         DiffLine(
             code=PROCEDURE,
@@ -317,10 +320,10 @@ def compare(target: CampaignUnit, serial: str, *, by: User) -> list[DiffLine]:
 def settle(target: CampaignUnit, serial: str, choices: Mapping[str, Any], *, by: User) -> Response:
     """Create the response of a form whose two typings differ: `choices` maps each differing
     question code (and "procedure" when it differs) to 1 or 2, the typing to keep."""
-    first, _second_entry = _typed_twice(target, serial, by)
+    first, second = _typed_twice(target, serial, by)
     chosen: dict[str, Any] = {}
     problems: dict[str, list[str]] = {}
-    for line in compare(target, serial, by=by):
+    for line in _diff(target.campaign, first, second):
         if line.same:
             continue
         pick = str(choices.get(line.code, "")).strip()
