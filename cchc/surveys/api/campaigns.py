@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -29,7 +28,7 @@ from ..calculations import ElementMethod
 from ..models import Campaign, CampaignStatus
 from ..services import campaigns as services
 from ..services import tokens
-from ._common import router
+from ._common import get_campaign, router
 
 PAGE = 50
 # e as a string with three decimals ("0.050"), the precision it is stored with.
@@ -38,11 +37,6 @@ Margin = Annotated[
     PlainSerializer(lambda value: f"{Decimal(value):.3f}", return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^0\.\d{3}$"}),
 ]
-
-
-def get_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    found = Campaign.objects.visible_to(request.user).select_related("version")
-    return get_object_or_404(found, pk=campaign_id)
 
 
 # Schemas ------------------------------------------------------------------------------------

@@ -16,15 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Schema
 
 from ..calculations import Result
-from ..models import Campaign
 from ..results.figures import ChoiceShare, GroupResult, Weighting
 from ..results.indices import CampaignResults
 from ..results.ranking import ranking, trend, trend_campaigns
-from ._common import router
+from ._common import get_campaign, router
 
 # Schemas ------------------------------------------------------------------------------------
 
@@ -233,11 +231,6 @@ def _own_weights(weighting: dict[str, Any] | None, own: frozenset[int]) -> dict[
 # Lookups ------------------------------------------------------------------------------------
 
 
-def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    found = Campaign.objects.visible_to(request.user).select_related("version")
-    return get_object_or_404(found, pk=campaign_id)
-
-
 def _check_unit(request: HttpRequest, unit_id: int) -> None:
     access = request.user.access
     if not access.sees_all_units and unit_id not in access.own_unit_ids:
@@ -254,7 +247,7 @@ def _check_unit(request: HttpRequest, unit_id: int) -> None:
     summary="A campaign's indices: province, levels and procedures, with the method",
 )
 def results_campaign(request: HttpRequest, campaign_id: int) -> Any:
-    campaign = _campaign(request, campaign_id)
+    campaign = get_campaign(request, campaign_id)
     results = CampaignResults(campaign)
     access = request.user.access
     levels = results.levels
@@ -283,7 +276,7 @@ def results_campaign(request: HttpRequest, campaign_id: int) -> Any:
     summary="A unit's indices in a campaign, with the province's for comparison",
 )
 def results_unit(request: HttpRequest, campaign_id: int, unit_id: int) -> Any:
-    campaign = _campaign(request, campaign_id)
+    campaign = get_campaign(request, campaign_id)
     _check_unit(request, unit_id)
     results = CampaignResults(campaign)
     group = results.unit(unit_id)
@@ -308,7 +301,7 @@ def results_unit(request: HttpRequest, campaign_id: int, unit_id: int) -> Any:
     summary="The surveyed units by overall index (every surveyed unit, so not paginated)",
 )
 def results_ranking(request: HttpRequest, campaign_id: int) -> Any:
-    campaign = _campaign(request, campaign_id)
+    campaign = get_campaign(request, campaign_id)
     if not request.user.access.sees_all_units:
         raise Http404
     results = CampaignResults(campaign)
@@ -343,7 +336,7 @@ def results_trend(
 ) -> Any:
     """Campaigns up to this one (by end date) that the caller sees, oldest first; of the same
     questionnaire unless `same_family=false`."""
-    campaign = _campaign(request, campaign_id)
+    campaign = get_campaign(request, campaign_id)
     if unit_id is not None:
         _check_unit(request, unit_id)
     chosen = trend_campaigns(campaign, request.user, unit_id=unit_id, same_family=same_family)
