@@ -20,7 +20,7 @@ from cchc.units.models import Unit
 
 from .calculations import sample_size
 from .models import Campaign, CampaignUnit, Response
-from .services.campaigns import population_of
+from .services.campaigns import population_of, suggested_sample
 
 
 def visible_unit_ids(user: Any) -> frozenset[int] | None:
@@ -29,8 +29,33 @@ def visible_unit_ids(user: Any) -> frozenset[int] | None:
     return None if user.access.sees_all_units else user.access.own_unit_ids
 
 
+class Progress:
+    """Received against a target, as a `<progress>` bar shows it."""
+
+    received: int
+    target: int | None
+
+    @property
+    def percent(self) -> int | None:
+        """Received as a share of the target, in whole percent (may pass 100)."""
+        if not self.target:
+            return None
+        share = Decimal(self.received * 100) / Decimal(self.target)
+        return int(share.to_integral_value(rounding=ROUND_HALF_UP))
+
+    @property
+    def bar_value(self) -> int:
+        """The `<progress>` value: received, at most the target."""
+        return min(self.received, self.target or 0)
+
+
+def total_target(targets: list[int | None]) -> int | None:
+    """The sum of the targets; None without any, or if one is unknown."""
+    return None if None in targets or not targets else sum(t or 0 for t in targets)
+
+
 @dataclass(frozen=True)
-class ProgressRow:
+class ProgressRow(Progress):
     surveyed: CampaignUnit
     unit: Unit
     code: str  # the short public code (/s/<code>/)
@@ -43,21 +68,8 @@ class ProgressRow:
     last_hour: datetime.datetime | None  # when the last valid response came (to the hour)
 
     @property
-    def percent(self) -> int | None:
-        """Received as a share of the target, in whole percent (may pass 100)."""
-        if not self.target:
-            return None
-        share = Decimal(self.received * 100) / Decimal(self.target)
-        return int(share.to_integral_value(rounding=ROUND_HALF_UP))
-
-    @property
     def under_quota(self) -> bool:
         return self.target is not None and self.received < self.target
-
-    @property
-    def bar_value(self) -> int:
-        """The `<progress>` value: received, at most the target."""
-        return min(self.received, self.target or 0)
 
 
 def _valid(campaign: Campaign, unit_ids: Collection[int] | None) -> QuerySet[Response]:
@@ -133,30 +145,18 @@ def every_day(
 
 def totals(rows: list[ProgressRow]) -> dict[str, int | None]:
     """Received and target over the rows (target None if any unit has none)."""
-    targets = [r.target for r in rows]
     return {
         "received": sum(r.received for r in rows),
-        "target": None if None in targets or not rows else sum(t or 0 for t in targets),
+        "target": total_target([r.target for r in rows]),
         "under_quota": sum(1 for r in rows if r.under_quota),
     }
 
 
 @dataclass(frozen=True)
-class CampaignSummary:
+class CampaignSummary(Progress):
     units: int
     received: int
     target: int | None  # None when a unit has no target yet
-
-    @property
-    def percent(self) -> int | None:
-        if not self.target:
-            return None
-        share = Decimal(self.received * 100) / Decimal(self.target)
-        return int(share.to_integral_value(rounding=ROUND_HALF_UP))
-
-    @property
-    def bar_value(self) -> int:
-        return min(self.received, self.target or 0)
 
 
 def campaign_summaries(
@@ -178,14 +178,12 @@ def campaign_summaries(
     targets: dict[int, list[int | None]] = {pk: [] for pk in by_id}
     for cu in surveyed:
         cu.campaign = by_id[cu.campaign_id]
-        population, _source = population_of(cu)
-        suggested = None if population is None else sample_size(population, cu.campaign.margin)
-        targets[cu.campaign_id].append(cu.quota if cu.quota is not None else suggested)
+        targets[cu.campaign_id].append(cu.quota if cu.quota is not None else suggested_sample(cu))
     return {
         pk: CampaignSummary(
             units=len(found),
             received=received.get(pk, 0),
-            target=None if None in found or not found else sum(t or 0 for t in found),
+            target=total_target(found),
         )
         for pk, found in targets.items()
     }
