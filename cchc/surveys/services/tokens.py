@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -165,10 +165,6 @@ def token_batches(tokens: QuerySet[SurveyToken]) -> list[TokenCount]:
         for r in rows
     ]
     return sorted(found, key=lambda c: (c.issued_at, c.batch), reverse=True)
-
-
-def last_batch(tokens: QuerySet[SurveyToken]) -> str | None:
-    return tokens.order_by().aggregate(last=Max("batch"))["last"]
 
 
 # Printing ---------------------------------------------------------------------------------

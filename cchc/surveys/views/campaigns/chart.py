@@ -52,10 +52,6 @@ class DayChart:
     bars: list[Bar]
     labels: list[Label]
 
-    @property
-    def mid_y(self) -> float:
-        return self.top + (self.bottom - self.top) / 2
-
 
 def _day(day: datetime.date) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT")
