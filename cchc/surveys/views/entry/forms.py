@@ -10,29 +10,19 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ...answers import AnswersInvalid
-from ...models import Campaign, CampaignUnit, Channel, Question, QuestionKind
-from ...models.questionnaires import AGREE_DISAGREE_LABELS, AGREEMENT_LABELS, SATISFACTION_LABELS
+from ...answers import AnswersInvalid, QuestionSpec, spec_for
+from ...models import Campaign, CampaignUnit, Channel, QuestionKind
 from ...services.entry import PROCEDURE, DiffLine
 
 PREFIX = "a_"  # answer fields are named a_<question code>: no clash with unit, serial, ...
 LONG_TEXT = 120
 
 
-def _scale(question: Question) -> dict[int, Any]:
-    if question.kind == QuestionKind.SATISFACTION:
-        return SATISFACTION_LABELS
-    return AGREE_DISAGREE_LABELS if question.scale == "agree_disagree" else AGREEMENT_LABELS
+def _choices(question: QuestionSpec) -> list[tuple[str, str]]:
+    return [(str(value), f"{value} - {label}") for value, label in question.values.items()]
 
 
-def _choices(question: Question) -> list[tuple[str, str]]:
-    rows = [(str(c.value), f"{c.value} - {c.label}") for c in question.choices.all()]
-    if rows or question.kind not in (QuestionKind.SATISFACTION, QuestionKind.ASSESSMENT):
-        return rows
-    return [(str(v), f"{v} - {label}") for v, label in _scale(question).items()]
-
-
-def question_field(question: Question) -> forms.Field:
+def question_field(question: QuestionSpec) -> forms.Field:
     """The form field of one question (required-ness is checked by `answers.clean_answers`)."""
     label = f"{question.code}. {question.text}" + (" *" if question.required else "")
     common: dict[str, Any] = {"label": label, "required": False, "help_text": question.hint}
@@ -72,12 +62,12 @@ class PaperForm(forms.Form):
             ]
         else:
             del self.fields["procedure"]
-        questions = campaign.version.questions.select_related("section")
+        titles = dict(campaign.version.sections.values_list("pk", "title"))
         self.sections: list[tuple[str, list[str]]] = []
-        for question in questions.prefetch_related("choices").order_by("position"):
+        for question in spec_for(campaign.version).questions:
             name = PREFIX + question.code
             self.fields[name] = question_field(question)
-            title = question.section.title if question.section else ""
+            title = titles.get(question.section_id, "")
             if not self.sections or self.sections[-1][0] != title:
                 self.sections.append((title, []))
             self.sections[-1][1].append(name)
