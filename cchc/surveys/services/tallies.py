@@ -1,9 +1,9 @@
 """Keeping `Tally` (answer counts of valid responses) in step with the responses.
 
 `apply` adds or removes one response's answers (and the response in `ResponseCount`) in two
-statements (an upsert that adds to the
-stored count), in the caller's transaction; rows are written in key order so concurrent
-submissions never deadlock. `rebuild` recounts a campaign from its responses.
+statements (upserts that add to the stored counts), in the caller's transaction; rows are
+written in key order so concurrent submissions never deadlock. `rebuild` recounts a campaign
+from its responses.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def counted(spec: VersionSpec, answers: Mapping[str, Any]) -> list[Key]:
             keys.extend((q.id, int(v)) for v in answer)
         else:
             keys.append((q.id, int(answer)))
-    return sorted(keys)
+    return keys
 
 
 def apply(
