@@ -164,10 +164,9 @@ def _campaign(
     collected_until = min(period[1], today)
     rows: list[Response] = []
     for unit in units:
-        population = rng.randint(800, 6000)
-        target = CampaignUnit.objects.create(campaign=campaign, unit=unit, population=population)
+        target = CampaignUnit(campaign=campaign, unit=unit, population=rng.randint(800, 6000))
         target.quota = target.suggested_sample()
-        target.save(update_fields=["quota"])
+        target.save()
         share = 1.0 if status == CampaignStatus.CLOSED else rng.uniform(0.35, 1.1)
         count = int((target.quota or 100) * share / 3)  # a third of the sample: a light demo
         rows += _responses(target, spec, count, (period[0], collected_until), rng)
