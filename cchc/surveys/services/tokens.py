@@ -8,7 +8,6 @@ Who: the secretariat for any unit of a campaign, a unit's focal point or head fo
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
@@ -25,9 +24,9 @@ from fpdf import FPDF
 from cchc.accounts.access import require
 from cchc.accounts.models import User
 from cchc.core.audit import record_event, register_verbs
-from cchc.core.spreadsheets import safe_cell
 from cchc.units.models import Unit
 
+from ..exporting import csv_bytes
 from ..models import Campaign, CampaignStatus, CampaignUnit, SurveyToken
 from ..models.campaigns import new_token
 from ..pdf import FONT, new_a4, nfc
@@ -193,15 +192,16 @@ def token_sheet_csv(tokens: Iterable[SurveyToken], *, base_url: str = "") -> byt
     """The tokens as CSV (UTF-8 with BOM, for Excel): token, unit, link, batch."""
     listed = list(tokens)
     links = links_for(listed)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Token"), _("Unit"), _("Link"), _("Batch")])
-    for token in listed:
-        link = links.get(token.pk, "")
-        unit = token.unit.name if token.unit_id else ""
-        row = [token.code, unit, f"{base_url}{link}" if link else "", token.batch]
-        writer.writerow([safe_cell(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    rows = (
+        [
+            token.code,
+            token.unit.name if token.unit_id else "",
+            f"{base_url}{links[token.pk]}" if token.pk in links else "",
+            token.batch,
+        ]
+        for token in listed
+    )
+    return csv_bytes([_("Token"), _("Unit"), _("Link"), _("Batch")], rows)
 
 
 # The printable sheet: A4 pages of 3 x 8 slips to cut out and staple to dossier receipts.
