@@ -22,7 +22,7 @@ from ..models import Campaign, Channel, PaperEntry, Response
 from ..services import entry as services
 from ..services.importing import ImportReport, import_responses
 from ..services.responses import invalidate_response
-from ._common import router
+from ._common import get_campaign, router
 
 PAGE = 50
 
@@ -180,14 +180,8 @@ class DuplicateOut(Schema):
 # Helpers ---------------------------------------------------------------------------------
 
 
-def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    return get_object_or_404(
-        Campaign.objects.visible_to(request.user).select_related("version"), pk=campaign_id
-    )
-
-
 def _entering(request: HttpRequest, campaign_id: int) -> Campaign:
-    campaign = _campaign(request, campaign_id)
+    campaign = get_campaign(request, campaign_id)
     require(services.may_enter_any(campaign, request.user))
     return campaign
 
@@ -258,7 +252,7 @@ def response_list(request: HttpRequest, campaign_id: int, filters: Query[Respons
     summary="Groups of identical valid responses (same unit, procedure, hour, answers)",
 )
 def response_duplicates(request: HttpRequest, campaign_id: int) -> Any:
-    campaign = _campaign(request, campaign_id)
+    campaign = get_campaign(request, campaign_id)
     return [
         {**group, "response_ids": [r.pk for r in group["responses"]]}
         for group in services.duplicate_groups(campaign, request.user)
