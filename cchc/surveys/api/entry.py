@@ -195,8 +195,8 @@ def _paper_out(outcome: PaperEntry | Response, unit_id: int, serial: str) -> dic
     if isinstance(outcome, Response):
         status, entry_no, response_id = services.EntryStatus.ENTERED, None, outcome.pk
     else:
-        status = services.EntryStatus.WAITING if outcome.entry_no == 1 else "differs"
         entry_no, response_id = outcome.entry_no, None
+        status = services.EntryStatus.WAITING if entry_no == 1 else services.EntryStatus.DIFFERS
     return {
         "status": status,
         "unit_id": unit_id,
