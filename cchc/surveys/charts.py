@@ -148,7 +148,7 @@ def criteria_bars(group: GroupResult, *, title: str, chart_id: str) -> SafeStrin
 
 
 def _result_bar(label: str, result: Result, group: GroupResult) -> Bar:
-    if group.insufficient or not result.sufficient:
+    if not group.shows(result):
         return Bar(label, None, note=insufficient_note())
     return Bar(label, result.value, result.low, result.high)
 

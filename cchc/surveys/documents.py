@@ -41,7 +41,7 @@ def method_text(results: CampaignResults) -> str:
 
 
 def _figure(result: Result | None, group: GroupResult) -> str:
-    if result is None or group.insufficient or not result.sufficient:
+    if result is None or not group.shows(result):
         return INSUFFICIENT
     return vn_number(result.value)
 

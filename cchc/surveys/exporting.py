@@ -92,9 +92,7 @@ def csv_bytes(header: Row, rows: Iterable[Row]) -> bytes:
 
 
 def _shown(result: Result | None, group: GroupResult) -> Decimal | None:
-    if result is None or group.insufficient or not result.sufficient:
-        return None
-    return result.value
+    return result.value if result is not None and group.shows(result) else None
 
 
 def _note(group: GroupResult) -> str:

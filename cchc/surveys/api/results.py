@@ -149,7 +149,7 @@ class TrendOut(Schema):
 
 
 def figure(result: Result, group: GroupResult) -> dict[str, Any]:
-    shown = result.sufficient and not group.insufficient
+    shown = group.shows(result)
     return {
         "value": result.value if shown else None,
         "n": result.n,

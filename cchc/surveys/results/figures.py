@@ -111,6 +111,11 @@ class GroupResult:
     def under_quota(self) -> bool:
         return self.target is not None and self.responses < self.target
 
+    def shows(self, result: calc.Result) -> bool:
+        """Whether one of this group's figures is published: its own answers suffice and the
+        group has the minimum n of valid responses (else "insufficient sample")."""
+        return result.sufficient and not self.insufficient
+
     @property
     def criteria(self) -> list[CriterionResult]:
         return [c for e in self.elements for c in e.criteria]

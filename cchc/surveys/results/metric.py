@@ -40,7 +40,7 @@ def _campaign_per_unit(unit_ids: list[int], year: int) -> dict[int, int]:
 
 def _reading(group: GroupResult, code: str, method: str) -> Reading:
     data = {"campaign": code, "n": group.responses, "index": INDEX, "method": method}
-    if group.insufficient or not group.overall.sufficient or group.overall.value is None:
+    if not group.shows(group.overall) or group.overall.value is None:
         return Reading(None, {"note": "insufficient sample", **data})
     return Reading(group.overall.value, data)
 

@@ -23,9 +23,7 @@ class RankLine:
 
 def rankable(group: GroupResult) -> Decimal | None:
     """The figure a unit is ranked by: its overall index, if the sample suffices."""
-    if group.insufficient or not group.overall.sufficient:
-        return None
-    return group.overall.value
+    return group.overall.value if group.shows(group.overall) else None
 
 
 def ranking(results: CampaignResults | Campaign) -> list[RankLine]:
@@ -62,7 +60,7 @@ class Trend:
         out = []
         for point in self.points:
             result = point.overall if code == "overall" else point.element(code)
-            usable = result is not None and result.sufficient and not point.group.insufficient
+            usable = result is not None and point.group.shows(result)
             out.append(result.value if usable and result is not None else None)
         return out
 
