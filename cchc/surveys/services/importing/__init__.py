@@ -36,14 +36,13 @@ from django.utils.translation import gettext_lazy
 from cchc.accounts.access import require
 from cchc.accounts.models import User
 from cchc.core.audit import record_event, register_verbs
-from cchc.core.spreadsheets import ImportProblem
 from cchc.core.uploads import UploadRejected
 
 from ...answers import AnswersInvalid, spec_for
 from ...models import Campaign, CampaignStatus, Channel
 from ..entry import enterable_units
 from ..responses import submit_response
-from .rows import IgnoredColumn, ImportReport, Row, add_problems, check_rows
+from .rows import IgnoredColumn, ImportReport, Row, add_problems, check_rows, refused
 from .table import read_table
 
 __all__ = ["IgnoredColumn", "ImportReport", "import_responses"]
@@ -63,18 +62,13 @@ def import_responses(campaign: Campaign, file: UploadedFile, *, by: User) -> Imp
     try:
         table = read_table(file, name)
     except UploadRejected as exc:
-        return _refused(report, str(exc).removeprefix(f"{name}: "))
+        return refused(report, str(exc).removeprefix(f"{name}: "))
     if campaign.status == CampaignStatus.DRAFT:
-        return _refused(report, _("This survey has not started yet."))
+        return refused(report, _("This survey has not started yet."))
     rows = check_rows(campaign, spec_for(campaign.version), report, allowed, table)
     if report.problems:
         return report
     return _save(campaign, rows, report, by)
-
-
-def _refused(report: ImportReport, reason: str) -> ImportReport:
-    report.problems.append(ImportProblem(report.file, None, "", reason))
-    return report
 
 
 def _save(campaign: Campaign, rows: list[Row], report: ImportReport, by: User) -> ImportReport:

@@ -85,7 +85,8 @@ class Row:
     submitted_at: datetime.datetime | None
 
 
-def _refused(report: ImportReport, reason: str) -> ImportReport:
+def refused(report: ImportReport, reason: str) -> ImportReport:
+    """The report with a problem of the whole file (no row, no column)."""
     report.problems.append(ImportProblem(report.file, None, "", reason))
     return report
 
@@ -115,10 +116,10 @@ def _columns(spec: VersionSpec, header: Sequence[str], report: ImportReport) -> 
                 reason = _("the combined column %(code)s is used") % {"code": code}
                 report.ignored.append(IgnoredColumn(header[index], reason))
     if not columns.questions and not columns.split:
-        _refused(report, _no_question_message(spec))
+        refused(report, _no_question_message(spec))
     elif columns.unit is None:
         message = _("The file has no unit column (one of: %(names)s).")
-        _refused(report, message % {"names": ", ".join(UNIT_COLUMNS)})
+        refused(report, message % {"names": ", ".join(UNIT_COLUMNS)})
     return columns
 
 
@@ -180,7 +181,7 @@ class _Checker:
 
     def check(self, table: list[list[Any]]) -> list[Row]:
         if not table:
-            _refused(self.report, _("The file is empty."))
+            refused(self.report, _("The file is empty."))
             return []
         self.header = [cell_text(h) for h in table[0]]
         self.columns = _columns(self.spec, self.header, self.report)
@@ -196,7 +197,7 @@ class _Checker:
             if row is not None:
                 rows.append(row)
         if not self.report.rows:
-            _refused(self.report, _("The file has a header but no rows."))
+            refused(self.report, _("The file has a header but no rows."))
         return rows
 
     def row(self, number: int, cells: Sequence[Any]) -> Row | None:
