@@ -283,10 +283,10 @@ def clean_answers(
                 problems[q.code] = [_("This question is required.")]
             continue
         answer, problem = _clean_one(q, value)
-        if not problem and answer in ("", []):
-            problem = _("This question is required.") if q.required else None
-            if not problem:
+        if problem is None and answer == "":  # only tags or control characters were sent
+            if not q.required:
                 continue
+            problem = _("This question is required.")
         if problem:
             problems[q.code] = [problem]
         else:
