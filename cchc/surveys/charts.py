@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from cchc.scoring.charts import percent
+# The SVG wrapper (title, desc, aria) and the label shortening are the scoring charts' own.
+from cchc.scoring.charts import _short, _svg, percent
 
 from .calculations import Result
 from .results.figures import GroupResult
@@ -53,22 +54,6 @@ class Bar:
     note: str = ""  # shown instead of the figure ("insufficient sample")
 
 
-def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _svg(body: list[str], *, title: str, desc: str, chart_id: str, height: int) -> SafeString:
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f"aria-labelledby={quoteattr(chart_id + '-title')} "
-        f"aria-describedby={quoteattr(chart_id + '-desc')}>"
-        f"<title id={quoteattr(chart_id + '-title')}>{escape(title)}</title>"
-        f"<desc id={quoteattr(chart_id + '-desc')}>{escape(desc)}</desc>" + "".join(body) + "</svg>"
-    )
-    return mark_safe(svg)  # every text inside is escaped
-
-
 def _figure(bar: Bar) -> str:
     if bar.note:
         return bar.note
@@ -82,9 +67,10 @@ def _figure(bar: Bar) -> str:
 
 
 def _bar(row: Bar, y: int, scale: float) -> list[str]:
+    label = _short(row.label, LABEL_CHARS)
     parts = [
         f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT - 6}" text-anchor="end" '
-        f'font-size="13">{escape(_short(row.label))}<title>{escape(row.label)}</title></text>',
+        f'font-size="13">{escape(label)}<title>{escape(row.label)}</title></text>',
         f'<rect x="{LABEL_WIDTH}" y="{y}" width="{100 * scale:.1f}" '
         f'height="{BAR_HEIGHT}" fill="{TRACK_COLOUR}"/>',
     ]
@@ -127,7 +113,9 @@ def index_bars(rows: Sequence[Bar], *, title: str, chart_id: str) -> SafeString:
         body += _bar(row, GAP + i * (BAR_HEIGHT + GAP), scale)
     desc = " ".join(f"{r.label}: {_figure(r)}." for r in rows) or _("No figures.")
     height = len(rows) * (BAR_HEIGHT + GAP) + GAP
-    return _svg(body, title=title, desc=desc, chart_id=chart_id, height=max(height, 40))
+    return _svg(
+        body, title=title, desc=desc, chart_id=chart_id, height=max(height, 40), width=WIDTH
+    )
 
 
 def insufficient_note() -> str:
@@ -268,4 +256,5 @@ def trend_lines(trend: Trend, *, title: str, chart_id: str) -> SafeString:
         for code, name in series
     )
     height = PLOT_TOP + PLOT_HEIGHT + AXIS_ROOM + LEGEND_ROW * len(series)
-    return _svg(body, title=title, desc=desc or _("No figures."), chart_id=chart_id, height=height)
+    desc = desc or _("No figures.")
+    return _svg(body, title=title, desc=desc, chart_id=chart_id, height=height, width=WIDTH)
