@@ -30,6 +30,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def margin_percent(campaign: Campaign) -> Decimal:
+    """e as typed by people: 0.050 -> 5."""
+    return (campaign.margin * HUNDRED).normalize()
+
+
 def margin_field(**kwargs: Any) -> forms.DecimalField:
     return forms.DecimalField(
         label=gettext_lazy("Margin of error e (%)"),
@@ -123,7 +128,7 @@ class CampaignForm(forms.Form):
     @staticmethod
     def initial_from(campaign: Campaign) -> dict[str, Any]:
         initial = {name: getattr(campaign, name) for name in CampaignForm.base_fields}
-        initial["margin"] = (campaign.margin * HUNDRED).normalize()
+        initial["margin"] = margin_percent(campaign)
         initial["procedures"] = procedures_text(campaign.procedures)
         return initial
 

@@ -9,7 +9,6 @@ secretariat (and administrators) create, change, open and close (403 otherwise).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +29,7 @@ from cchc.accounts.access import require
 from cchc.core.viewhelpers import file_response, pick, run
 
 from ... import queries
-from ...forms import CampaignForm, SampleSizeForm, TokenForm, UnitsForm
+from ...forms import CampaignForm, SampleSizeForm, TokenForm, UnitsForm, margin_percent
 from ...models import Campaign, CampaignStatus
 from ...services import campaigns as services
 from ...services import tokens
@@ -69,11 +68,6 @@ def public_links(code: str) -> dict[str, str]:
         "qr_svg": _path("survey_form:qr_svg", code, f"/s/{code}/qr.svg"),
         "poster": _path("survey_form:poster", code, f"/s/{code}/poster.pdf"),
     }
-
-
-def margin_percent(campaign: Campaign) -> Decimal:
-    """e as typed by people: 0.050 -> 5."""
-    return (campaign.margin * 100).normalize()
 
 
 # Other pages of a campaign (written elsewhere in the module): shown when they exist.
