@@ -18,9 +18,11 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Schema
 
+from cchc.accounts.access import Access
+
 from ..calculations import Result
 from ..results.figures import ChoiceShare, GroupResult, Weighting
-from ..results.indices import CampaignResults
+from ..results.indices import CampaignResults, sees_unit
 from ..results.ranking import ranking, trend, trend_campaigns
 from ._common import get_campaign, router
 
@@ -216,24 +218,26 @@ def group_out(g: GroupResult) -> dict[str, Any]:
     }
 
 
-def _own_weights(weighting: dict[str, Any] | None, own: frozenset[int]) -> dict[str, Any] | None:
-    """A unit's people see the weights of their own units only."""
-    if weighting is None:
-        return None
-    return {
-        **weighting,
-        "weights": [w for w in weighting["weights"] if w["unit_id"] in own],
-        "without_population": [],
-        "without_index": [],
-    }
+def _province_out(results: CampaignResults, access: Access) -> dict[str, Any]:
+    """The province's figures; a unit's people see the weights of their own units only."""
+    province = group_out(results.province)
+    weighting = province["weighting"]
+    if weighting is not None and not access.sees_all_units:
+        own = access.own_unit_ids
+        province["weighting"] = {
+            **weighting,
+            "weights": [w for w in weighting["weights"] if w["unit_id"] in own],
+            "without_population": [],
+            "without_index": [],
+        }
+    return province
 
 
 # Lookups ------------------------------------------------------------------------------------
 
 
 def _check_unit(request: HttpRequest, unit_id: int) -> None:
-    access = request.user.access
-    if not access.sees_all_units and unit_id not in access.own_unit_ids:
+    if not sees_unit(request.user.access, unit_id):
         raise Http404
 
 
@@ -250,11 +254,6 @@ def results_campaign(request: HttpRequest, campaign_id: int) -> Any:
     campaign = get_campaign(request, campaign_id)
     results = CampaignResults(campaign)
     access = request.user.access
-    levels = results.levels
-    province = group_out(results.province)
-    if not access.sees_all_units:
-        levels = [g for g in levels if not g.discloses_other_units(access.own_unit_ids)]
-        province["weighting"] = _own_weights(province["weighting"], access.own_unit_ids)
     return {
         "campaign_id": campaign.pk,
         "code": campaign.code,
@@ -262,8 +261,8 @@ def results_campaign(request: HttpRequest, campaign_id: int) -> Any:
         "weighted": campaign.weighted,
         "min_n": campaign.min_n,
         "method_statement": results.method_statement,
-        "province": province,
-        "levels": [group_out(g) for g in levels],
+        "province": _province_out(results, access),
+        "levels": [group_out(g) for g in results.levels_for(access)],
         # A procedure answered in one unit only would disclose it: province-wide roles only.
         "procedures": [group_out(g) for g in results.procedures] if access.sees_all_units else [],
     }
@@ -282,15 +281,11 @@ def results_unit(request: HttpRequest, campaign_id: int, unit_id: int) -> Any:
     group = results.unit(unit_id)
     if group is None:
         raise Http404
-    province = group_out(results.province)
-    access = request.user.access
-    if not access.sees_all_units:
-        province["weighting"] = _own_weights(province["weighting"], access.own_unit_ids)
     return {
         "campaign_id": campaign.pk,
         "method_statement": results.method_statement,
         "unit": group_out(group),
-        "province": province,
+        "province": _province_out(results, request.user.access),
     }
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -27,6 +27,9 @@ from ..models import Campaign, CampaignUnit, ResponseCount, Tally
 from .figures import Counts, GroupResult, group_result
 from .structure import Structure, read_structure
 from .weighting import weighted_group
+
+if TYPE_CHECKING:
+    from cchc.accounts.access import Access
 
 PROVINCE, LEVEL, PROCEDURE, UNIT = "province", "level", "procedure", "unit"
 LEVEL_KINDS = (
@@ -42,6 +45,11 @@ GROUP_FIELDS: dict[str, str | None] = {
     LEVEL: "unit__kind",
     PROVINCE: None,
 }
+
+
+def sees_unit(access: Access, unit_id: int) -> bool:
+    """A unit's figures: province-wide roles see every unit, a unit's people their own."""
+    return access.sees_all_units or unit_id in access.own_unit_ids
 
 
 def options_for(campaign: Campaign) -> calc.Options:
@@ -182,6 +190,19 @@ class CampaignResults:
     def unit(self, unit_id: int) -> GroupResult | None:
         found = self.units_among([unit_id])
         return found[0] if found else None
+
+    def units_for(self, access: Access) -> list[GroupResult]:
+        """The unit figures a person may see: every unit, or their own."""
+        if access.sees_all_units:
+            return self.units
+        return self.units_among(access.own_unit_ids)
+
+    def levels_for(self, access: Access) -> list[GroupResult]:
+        """Levels; for a unit's people not a level made of a single other unit (its figures
+        would be that unit's)."""
+        if access.sees_all_units:
+            return self.levels
+        return [g for g in self.levels if not g.discloses_other_units(access.own_unit_ids)]
 
     def _weighted(self, pooled: GroupResult, unit_ids: set[int]) -> GroupResult:
         if not self.campaign.weighted:

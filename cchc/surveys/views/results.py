@@ -20,7 +20,7 @@ from cchc.core.viewhelpers import DOCX, XLSX, file_response
 from .. import charts
 from ..models import Campaign, Response
 from ..results.figures import GroupResult
-from ..results.indices import CampaignResults
+from ..results.indices import CampaignResults, sees_unit
 from ..results.ranking import ranking, trend, trend_campaigns
 
 CSV = "text/csv; charset=utf-8"
@@ -35,23 +35,6 @@ def _campaign(request: HttpRequest, pk: int) -> Campaign:
 def _require_province_wide(request: HttpRequest) -> None:
     if not request.user.access.sees_all_units:
         raise Http404
-
-
-def _visible_units(request: HttpRequest, results: CampaignResults) -> list[GroupResult]:
-    """The unit figures this person may see: every unit, or their own."""
-    access = request.user.access
-    if access.sees_all_units:
-        return results.units
-    return results.units_among(access.own_unit_ids)
-
-
-def _visible_levels(request: HttpRequest, results: CampaignResults) -> list[GroupResult]:
-    """Levels; for a unit's people not a level made of a single other unit (its figures
-    would be that unit's)."""
-    access = request.user.access
-    if access.sees_all_units:
-        return results.levels
-    return [g for g in results.levels if not g.discloses_other_units(access.own_unit_ids)]
 
 
 def _own_surveyed(request: HttpRequest, results: CampaignResults) -> list:
@@ -70,7 +53,7 @@ def results_campaign(request: HttpRequest, pk: int) -> HttpResponse:
         "results": results,
         "province": province,
         "sees_all": sees_all,
-        "levels": _visible_levels(request, results),
+        "levels": results.levels_for(request.user.access),
         "own_units": [] if sees_all else _own_surveyed(request, results),
         "can_export_responses": _may_export_responses(request, results),
         "charts": {
@@ -103,8 +86,7 @@ def results_ranking(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _unit_group(request: HttpRequest, results: CampaignResults, unit_pk: int) -> GroupResult:
-    access = request.user.access
-    if not access.sees_all_units and unit_pk not in access.own_unit_ids:
+    if not sees_unit(request.user.access, unit_pk):
         raise Http404
     group = results.unit(unit_pk)
     if group is None:
@@ -175,7 +157,7 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     campaign = _campaign(request, pk)
     results = CampaignResults(campaign)
-    units = _visible_units(request, results)
+    units = results.units_for(request.user.access)
     stem = f"chi-so-hai-long-{campaign.code}"
     if fmt == "csv":
         return file_response(units_csv(results, units), f"{stem}-don-vi.csv", CSV)
@@ -184,7 +166,7 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     content = indices_xlsx(
         results,
         units,
-        levels=_visible_levels(request, results),
+        levels=results.levels_for(request.user.access),
         procedures=results.procedures if sees_all else [],
         weights=sees_all,
     )
