@@ -20,7 +20,6 @@ from ninja import Field, Query, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import PlainSerializer, WithJsonSchema
 
-from cchc.accounts.access import require
 from cchc.units.models import Unit
 
 from .. import queries
@@ -357,9 +356,8 @@ def campaign_generate_tokens(request: HttpRequest, campaign_id: int, payload: To
 )
 def campaign_token_stats(request: HttpRequest, campaign_id: int) -> Any:
     campaign = get_campaign(request, campaign_id)
-    allowed = tokens.token_unit_ids(request.user, campaign)
-    require(allowed is None or bool(allowed))
-    return tokens.token_stats(tokens.visible_tokens(request.user, campaign))
+    unit_ids = tokens.require_token_units(request.user, campaign)
+    return tokens.token_stats(tokens.tokens_of(campaign, unit_ids))
 
 
 # The calculator -----------------------------------------------------------------------------

@@ -58,10 +58,21 @@ def can_issue(user: User, campaign: Campaign, unit: Unit | None) -> bool:
     return unit is not None and unit.pk in allowed
 
 
-def visible_tokens(user: User, campaign: Campaign) -> QuerySet[SurveyToken]:
+def require_token_units(user: User, campaign: Campaign) -> frozenset[int] | None:
+    """`token_unit_ids`, refusing (403) a person with none of the campaign's units."""
+    unit_ids = token_unit_ids(user, campaign)
+    require(unit_ids is None or bool(unit_ids))
+    return unit_ids
+
+
+def tokens_of(campaign: Campaign, unit_ids: frozenset[int] | None) -> QuerySet[SurveyToken]:
+    """The campaign's tokens for `unit_ids` as `token_unit_ids` gives them (None: all)."""
     tokens = SurveyToken.objects.filter(campaign=campaign)
-    allowed = token_unit_ids(user, campaign)
-    return tokens if allowed is None else tokens.filter(unit_id__in=allowed)
+    return tokens if unit_ids is None else tokens.filter(unit_id__in=unit_ids)
+
+
+def visible_tokens(user: User, campaign: Campaign) -> QuerySet[SurveyToken]:
+    return tokens_of(campaign, token_unit_ids(user, campaign))
 
 
 # Issuing ----------------------------------------------------------------------------------

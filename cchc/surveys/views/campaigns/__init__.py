@@ -266,9 +266,7 @@ def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _token_campaign(request: HttpRequest, pk: int) -> tuple[Campaign, frozenset[int] | None]:
     campaign = _campaign(request, pk)
-    unit_ids = tokens.token_unit_ids(request.user, campaign)
-    require(unit_ids is None or bool(unit_ids))
-    return campaign, unit_ids
+    return campaign, tokens.require_token_units(request.user, campaign)
 
 
 @login_required
@@ -291,7 +289,7 @@ def campaign_tokens(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, text % {"n": len(issued)})
             url = reverse("surveys:campaign_tokens", args=[campaign.pk])
             return redirect(f"{url}?batch={issued[0].batch}")
-    visible = tokens.visible_tokens(request.user, campaign)
+    visible = tokens.tokens_of(campaign, unit_ids)
     context = {
         "campaign": campaign,
         "form": form,
@@ -304,9 +302,9 @@ def campaign_tokens(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _batch(request: HttpRequest, pk: int) -> tuple[Campaign, list, str]:
-    campaign, _unit_ids = _token_campaign(request, pk)
+    campaign, unit_ids = _token_campaign(request, pk)
     batch = request.GET.get("batch", "")
-    found = tokens.visible_tokens(request.user, campaign).filter(batch=batch)
+    found = tokens.tokens_of(campaign, unit_ids).filter(batch=batch)
     unit = request.GET.get("unit", "")
     if unit == "none":
         found = found.filter(unit__isnull=True)
