@@ -72,6 +72,21 @@ class ProgressRow(Progress):
         return self.target is not None and self.received < self.target
 
 
+@dataclass(frozen=True)
+class Sizing:
+    population: int | None  # N, entered or counted from data
+    population_source: str  # "entered", "data" or "" (unknown)
+    suggested: int | None  # n = N / (1 + N x e^2)
+
+
+def sizing(cu: CampaignUnit) -> Sizing:
+    """A surveyed unit's N, where it comes from, and the suggested sample (no query when
+    `cu.campaign` and `cu.unit` are loaded)."""
+    population, source = population_of(cu)
+    suggested = None if population is None else sample_size(population, cu.campaign.margin)
+    return Sizing(population, source, suggested)
+
+
 def _valid(campaign: Campaign, unit_ids: Collection[int] | None) -> QuerySet[Response]:
     found = Response.objects.filter(campaign=campaign, is_valid=True)
     return found if unit_ids is None else found.filter(unit_id__in=unit_ids)
@@ -94,19 +109,18 @@ def campaign_progress(
     rows = []
     for cu in surveyed:
         cu.campaign = campaign  # already loaded: no query per row
-        population, source = population_of(cu)
-        suggested = None if population is None else sample_size(population, campaign.margin)
+        size = sizing(cu)
         received, last = counts.get(cu.unit_id, (0, None))
         rows.append(
             ProgressRow(
                 surveyed=cu,
                 unit=cu.unit,
                 code=cu.code,
-                population=population,
-                population_source=source,
-                suggested=suggested,
+                population=size.population,
+                population_source=size.population_source,
+                suggested=size.suggested,
                 quota=cu.quota,
-                target=cu.quota if cu.quota is not None else suggested,
+                target=cu.quota if cu.quota is not None else size.suggested,
                 received=received,
                 last_hour=last,
             )

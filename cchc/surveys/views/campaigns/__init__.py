@@ -155,8 +155,7 @@ def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
     if saved and run(form, services.set_units, campaign, form.rows(), by=request.user) is not None:
         messages.success(request, _("Units and quotas saved."))
         return redirect("surveys:campaign_units", pk=campaign.pk)
-    suggested = {r.surveyed.pk: r for r in queries.campaign_progress(campaign)}
-    lines = [line | {"progress": suggested.get(line["surveyed"].pk)} for line in form.lines()]
+    lines = [line | {"sizing": queries.sizing(line["surveyed"])} for line in form.lines()]
     context = {
         "campaign": campaign,
         "form": form,
