@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
@@ -22,14 +22,10 @@ from ..models import Campaign, Response
 from ..results.figures import GroupResult
 from ..results.indices import CampaignResults, sees_unit
 from ..results.ranking import ranking, trend, trend_campaigns
+from ._common import visible_campaign
 
 CSV = "text/csv; charset=utf-8"
 FORMATS = {"xlsx": XLSX, "csv": CSV}
-
-
-def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    found = Campaign.objects.visible_to(request.user).select_related("version")
-    return get_object_or_404(found, pk=pk)
 
 
 def _require_province_wide(request: HttpRequest) -> None:
@@ -44,7 +40,7 @@ def _own_surveyed(request: HttpRequest, results: CampaignResults) -> list:
 
 @login_required
 def results_campaign(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
+    campaign = visible_campaign(request, pk)
     results = CampaignResults(campaign)
     province = results.province
     sees_all = request.user.access.sees_all_units
@@ -70,7 +66,7 @@ def results_campaign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def results_ranking(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
+    campaign = visible_campaign(request, pk)
     _require_province_wide(request)
     results = CampaignResults(campaign)
     lines = ranking(results)
@@ -96,7 +92,7 @@ def _unit_group(request: HttpRequest, results: CampaignResults, unit_pk: int) ->
 
 @login_required
 def results_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
+    campaign = visible_campaign(request, pk)
     results = CampaignResults(campaign)
     group = _unit_group(request, results, unit_pk)
     # By default the same questionnaire (comparable elements); ?all=1 adds the others.
@@ -155,7 +151,7 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
     if fmt not in FORMATS:
         raise Http404
-    campaign = _campaign(request, pk)
+    campaign = visible_campaign(request, pk)
     results = CampaignResults(campaign)
     units = results.units_for(request.user.access)
     stem = f"chi-so-hai-long-{campaign.code}"
@@ -192,7 +188,7 @@ def responses_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
     if fmt not in FORMATS:
         raise Http404
-    campaign = _campaign(request, pk)
+    campaign = visible_campaign(request, pk)
     results = CampaignResults(campaign)
     allowed = _response_units(request, results)
     if not allowed:
@@ -217,7 +213,7 @@ def responses_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def results_report(request: HttpRequest, pk: int) -> HttpResponse:
     from ..documents import campaign_docx
 
-    campaign = _campaign(request, pk)
+    campaign = visible_campaign(request, pk)
     _require_province_wide(request)
     content = campaign_docx(CampaignResults(campaign))
     return file_response(content, f"bao-cao-khao-sat-{campaign.code}.docx", DOCX)

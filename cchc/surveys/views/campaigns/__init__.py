@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,6 +34,7 @@ from ...models import Campaign, CampaignStatus
 from ...services import campaigns as services
 from ...services import tokens
 from ...services.campaigns import sample_for
+from .._common import visible_campaign
 from .chart import day_chart
 
 PDF = "application/pdf"
@@ -42,13 +43,8 @@ CSV = "text/csv; charset=utf-8"
 # Helpers -----------------------------------------------------------------------------------
 
 
-def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    found = Campaign.objects.visible_to(request.user).select_related("version__questionnaire")
-    return get_object_or_404(found, pk=pk)
-
-
 def _managed(request: HttpRequest, pk: int) -> Campaign:
-    campaign = _campaign(request, pk)
+    campaign = visible_campaign(request, pk)
     require(Campaign.can_manage(request.user))
     return campaign
 
@@ -238,7 +234,7 @@ def _progress_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
+    campaign = visible_campaign(request, pk)
     context = _progress_context(request, campaign)
     unit_people = tokens.token_unit_ids(request.user, campaign) != frozenset()
     context |= {
@@ -253,7 +249,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The live part of the dashboard: a fragment for htmx polling, a page otherwise."""
-    campaign = _campaign(request, pk)
+    campaign = visible_campaign(request, pk)
     template = pick(
         request, "surveys/campaign_progress.html", "surveys/partials/campaign_progress.html"
     )
@@ -264,7 +260,7 @@ def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _token_campaign(request: HttpRequest, pk: int) -> tuple[Campaign, frozenset[int] | None]:
-    campaign = _campaign(request, pk)
+    campaign = visible_campaign(request, pk)
     return campaign, tokens.require_token_units(request.user, campaign)
 
 

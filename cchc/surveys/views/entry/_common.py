@@ -5,18 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 
 from cchc.accounts.access import require
 
 from ...models import Campaign
 from ...services.entry import may_enter_any
-
-
-def campaign_of(request: HttpRequest, pk: int) -> Campaign:
-    return get_object_or_404(
-        Campaign.objects.visible_to(request.user).select_related("version"), pk=pk
-    )
 
 
 def require_entry(request: HttpRequest, campaign: Campaign) -> None:

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from ...answers import AnswersInvalid
 from ...models import Campaign, CampaignUnit, PaperEntry, Response
 from ...services import entry as services
-from ._common import bound, campaign_of, page_context, require_entry
+from .._common import visible_campaign
+from ._common import bound, page_context, require_entry
 from .forms import PaperForm, SettleForm
 
 
 @login_required
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = campaign_of(request, pk)
+    campaign = visible_campaign(request, pk)
     require_entry(request, campaign)
     units = services.enterable_units(campaign, request.user)
     initial = {k: request.GET[k] for k in ("unit", "serial", "procedure") if k in request.GET}
@@ -61,7 +62,7 @@ def _announce(request: HttpRequest, campaign: Campaign, outcome: PaperEntry | Re
 
 @login_required
 def paper_pending(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = campaign_of(request, pk)
+    campaign = visible_campaign(request, pk)
     require_entry(request, campaign)
     rows = services.pending(campaign, request.user)
     return render(request, "surveys/entry_pending.html", page_context(request, campaign, rows=rows))
@@ -69,7 +70,7 @@ def paper_pending(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def paper_compare(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    campaign = campaign_of(request, pk)
+    campaign = visible_campaign(request, pk)
     require_entry(request, campaign)
     units = services.enterable_units(campaign, request.user)
     first = get_object_or_404(

@@ -19,7 +19,8 @@ from ...models import Campaign, Response
 from ...services import entry as services
 from ...services.importing import ImportReport, import_responses
 from ...services.responses import invalidate_response
-from ._common import bound, campaign_of, page_context, require_entry
+from .._common import visible_campaign
+from ._common import bound, page_context, require_entry
 from .forms import ImportForm, InvalidateForm, ResponseFilterForm
 
 PAGE = 50
@@ -31,7 +32,7 @@ def _responses(request: HttpRequest, campaign: Campaign) -> QuerySet[Response]:
 
 @login_required
 def responses_list(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = campaign_of(request, pk)
+    campaign = visible_campaign(request, pk)
     require_entry(request, campaign)
     units = services.enterable_units(campaign, request.user)
     form = ResponseFilterForm(request.GET or None, units=units)
@@ -48,7 +49,7 @@ def responses_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def response_detail(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
     """One response; a POST invalidates it (secretariat only, a reason required)."""
-    campaign = campaign_of(request, pk)
+    campaign = visible_campaign(request, pk)
     related = ("unit", "entered_by", "verified_by", "invalidated_by")
     response = get_object_or_404(
         _responses(request, campaign).select_related(*related), pk=response_pk
@@ -75,7 +76,7 @@ def response_detail(request: HttpRequest, pk: int, response_pk: int) -> HttpResp
 
 @login_required
 def responses_duplicates(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = campaign_of(request, pk)
+    campaign = visible_campaign(request, pk)
     groups = services.duplicate_groups(campaign, request.user)
     context = page_context(request, campaign, groups=groups)
     return render(request, "surveys/responses_duplicates.html", context)
@@ -83,7 +84,7 @@ def responses_duplicates(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def responses_import(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = campaign_of(request, pk)
+    campaign = visible_campaign(request, pk)
     require_entry(request, campaign)
     form = ImportForm(*bound(request))
     report = None
